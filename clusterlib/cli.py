@@ -1,0 +1,145 @@
+"""Ligne de commande ``clusterlib`` (messages en français).
+
+Codes de sortie : 0 tout est valide, 1 données invalides, 2 ligne de commande erronée.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import __version__
+from .lecture import lire_jeu
+from .modele import Cluster, load
+from .problemes import ErreurDonnees
+from .validation import valider_jeu
+
+__all__ = ["main"]
+
+# Messages d'argparse traduits (argparse les passe par gettext).
+_TRADUCTIONS = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "show program's version number and exit": "affiche la version et quitte",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix invalide : %(value)r (choix possibles : %(choices)s)",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "expected one argument": "une valeur attendue",
+    "expected at least one argument": "au moins une valeur attendue",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "option ambiguë : %(option)s peut désigner %(matches)s",
+    "ignored explicit argument %r": "valeur explicite ignorée : %r",
+}
+
+
+@contextmanager
+def _argparse_en_francais() -> Iterator[None]:
+    originaux = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def traduire(message: str) -> str:
+        return _TRADUCTIONS.get(message, message)
+
+    def traduire_pluriel(singulier: str, pluriel: str, n: int) -> str:
+        return traduire(singulier if n == 1 else pluriel)
+
+    argparse._, argparse.ngettext = traduire, traduire_pluriel  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = originaux  # type: ignore[attr-defined]
+
+
+def _parseur() -> argparse.ArgumentParser:
+    parseur = argparse.ArgumentParser(
+        prog="clusterlib",
+        description="Diagnostic des clusters agricoles du Bénin.",
+        epilog="exemple :\n  clusterlib validate data/samples/riz-glazoue data/samples/soja-djidja.xlsx",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parseur.add_argument("--version", action="version", version=f"clusterlib {__version__}",
+                         help="affiche la version et quitte")
+    commandes = parseur.add_subparsers(dest="commande", metavar="COMMANDE", title="commandes")
+    commandes.required = True
+    valider = commandes.add_parser(
+        "validate",
+        help="vérifie les données d'un ou plusieurs clusters et résume ceux qui sont valides",
+        description="Vérifie chaque cluster (dossier ou classeur .xlsx) et liste tous ses "
+        "problèmes : fichier, ligne, colonne, valeur trouvée et valeur attendue. "
+        "Aucun fichier n'est modifié.",
+    )
+    valider.add_argument("chemins", nargs="+", metavar="CHEMIN", type=Path,
+                         help="dossier d'un cluster ou classeur Excel")
+    return parseur
+
+
+def _resume(cluster: Cluster) -> str:
+    r = cluster.resume()
+    campagnes = r["campagnes"]
+    periode = campagnes[0] if len(campagnes) == 1 else f"{campagnes[0]} à {campagnes[-1]}"
+    fictif = " (données fictives)" if r["donnees_fictives"] else ""
+    agregateur = f"agrégateur {r['agregateur']}" if r["agregateur"] else "sans agrégateur"
+    return (
+        f"    {r['id']} — {r['nom']}{fictif}\n"
+        f"    {r['nb_acteurs']} acteurs ({r['effectif_total']} personnes dont {r['femmes']} femmes), "
+        f"{r['nb_relations']} relations, {agregateur}\n"
+        f"    campagnes : {periode} (en cours : {r['campagne']}) ; tables : {', '.join(r['tables'])}"
+    )
+
+
+def _commande_validate(chemins: Sequence[Path]) -> int:
+    introuvables = [c for c in chemins if not c.exists()]
+    if introuvables:
+        for chemin in introuvables:
+            print(f"clusterlib validate : chemin introuvable : {chemin}", file=sys.stderr)
+        return 2
+    invalides = 0
+    for chemin in chemins:
+        jeu = valider_jeu(lire_jeu(chemin))
+        erreurs = jeu.erreurs
+        avertissements = [p for p in jeu.problemes if not p.est_erreur]
+        if erreurs:
+            invalides += 1
+            print(f"INVALIDE  {chemin} : {len(erreurs)} erreur(s)")
+        else:
+            print(f"VALIDE    {chemin}")
+            try:
+                print(_resume(load(chemin)))
+            except ErreurDonnees as exc:  # ne devrait pas arriver : même validation
+                print(f"    {exc}")
+        for probleme in [*erreurs, *avertissements]:
+            print(f"  - {probleme}")
+    total = len(chemins)
+    if total > 1:
+        print(f"\n{total - invalides} cluster(s) valide(s), {invalides} invalide(s) sur {total}.")
+    return 1 if invalides else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Point d'entrée de la commande ``clusterlib``."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")  # accents lisibles même sous Windows
+    with _argparse_en_francais():
+        try:
+            arguments = _parseur().parse_args(argv)
+        except SystemExit as sortie:
+            return int(sortie.code or 0)
+    try:
+        if arguments.commande == "validate":
+            return _commande_validate(arguments.chemins)
+    except KeyboardInterrupt:
+        print("\nInterrompu.", file=sys.stderr)
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

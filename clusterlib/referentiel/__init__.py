@@ -1,0 +1,192 @@
+"""Référentiels de clusterlib : listes de valeurs, format des données, grille de fonctionnement.
+
+Les référentiels sont des fichiers YAML livrés avec le paquet (dans ce dossier) et lus
+avec :mod:`importlib.resources`, jamais depuis le dossier de travail. Le code, le livre,
+les formulaires et les modèles Excel les lisent tous ici : une seule source de vérité.
+"""
+
+from __future__ import annotations
+
+import copy
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+import yaml
+
+__all__ = [
+    "Colonne",
+    "axes",
+    "cle_normalisee",
+    "description_colonnes",
+    "exemple_table",
+    "codes",
+    "colonnes",
+    "enumeration",
+    "enumerations",
+    "fiche",
+    "grille",
+    "indicateurs",
+    "libelle",
+    "tables",
+]
+
+
+@cache
+def _lire(nom: str) -> Any:
+    texte = resources.files(__package__).joinpath(nom).read_text(encoding="utf-8")
+    return yaml.safe_load(texte)
+
+
+def cle_normalisee(texte: str) -> str:
+    """Forme de comparaison d'un texte : minuscules, sans accents, séparateurs unifiés.
+
+    « Sous régional », « sous-regional » et « SOUS_REGIONAL » donnent la même clé.
+    """
+    sans_accents = unicodedata.normalize("NFKD", str(texte))
+    sans_accents = "".join(c for c in sans_accents if not unicodedata.combining(c))
+    morceaux = "".join(c if c.isalnum() or c == "." else " " for c in sans_accents.lower())
+    return "_".join(morceaux.split())
+
+
+# --- Listes de valeurs -------------------------------------------------------------------
+
+
+def enumerations() -> dict[str, dict[str, Any]]:
+    """Toutes les listes de valeurs, par nom (copie modifiable)."""
+    return copy.deepcopy(_lire("enumerations.yml"))
+
+
+def enumeration(nom: str) -> pd.DataFrame:
+    """Une liste de valeurs sous forme de tableau (colonnes ``code``, ``libelle``, …).
+
+    >>> enumeration("contrats")["code"].tolist()
+    ['ecrit', 'verbal', 'aucun']
+    """
+    donnees = _lire("enumerations.yml")
+    if nom not in donnees:
+        connues = ", ".join(sorted(donnees))
+        raise KeyError(f"liste de valeurs « {nom} » inconnue ; listes connues : {connues}")
+    return pd.DataFrame(donnees[nom]["valeurs"])
+
+
+def codes(nom: str) -> tuple[str, ...]:
+    """Les codes admis d'une liste de valeurs, dans l'ordre du référentiel."""
+    return tuple(v["code"] for v in _lire("enumerations.yml")[nom]["valeurs"])
+
+
+def libelle(nom: str, code: str) -> str:
+    """Le libellé français d'un code (le code lui-même s'il est inconnu)."""
+    for valeur in _lire("enumerations.yml")[nom]["valeurs"]:
+        if valeur["code"] == code:
+            return valeur["libelle"]
+    return code
+
+
+# --- Format des données -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Colonne:
+    """Description d'une colonne d'une table (ou d'une clé de la fiche du cluster)."""
+
+    nom: str
+    type: str
+    requise: bool
+    remplie: bool = False
+    valeurs: str | None = None
+    unique: bool = False
+    reference: str | None = None
+    min: float | None = None
+    max: float | None = None
+    motif: str | None = None
+    exemple: str | None = None
+    description: str = ""
+
+
+def _colonne(d: dict[str, Any]) -> Colonne:
+    d = dict(d)
+    if d.get("exemple") is not None:
+        d["exemple"] = str(d["exemple"])
+    return Colonne(**d)
+
+
+def tables() -> dict[str, dict[str, Any]]:
+    """Les tables du format de données : ``{nom: {"requise": bool, "description": str}}``."""
+    return {
+        nom: {"requise": t["requise"], "description": t["description"]}
+        for nom, t in _lire("format_donnees.yml")["tables"].items()
+    }
+
+
+def colonnes(table: str) -> tuple[Colonne, ...]:
+    """Les colonnes d'une table du format, dans l'ordre du référentiel."""
+    return tuple(_colonne(c) for c in _lire("format_donnees.yml")["tables"][table]["colonnes"])
+
+
+def fiche() -> tuple[Colonne, ...]:
+    """Les clés de la fiche du cluster (``cluster.yml`` ou feuille ``cluster``)."""
+    return tuple(_colonne(c) for c in _lire("format_donnees.yml")["fiche"]["cles"])
+
+
+# --- Grille de fonctionnement -------------------------------------------------------------
+
+
+def grille() -> dict[str, Any]:
+    """La grille d'analyse du fonctionnement (annexe 3 du guide), telle que dans le YAML."""
+    return copy.deepcopy(_lire("grille.yml"))
+
+
+def axes() -> pd.DataFrame:
+    """Les six axes de la grille : ``axe`` (numéro), ``nom``, ``nom_court``."""
+    lignes = [
+        {"axe": a["numero"], "nom": a["nom"], "nom_court": a["nom_court"]}
+        for a in _lire("grille.yml")["axes"]
+    ]
+    return pd.DataFrame(lignes)
+
+
+def indicateurs() -> pd.DataFrame:
+    """Les 24 indicateurs de la grille : ``indicateur`` (``1.1`` … ``6.4``), ``axe``, ``nom``."""
+    lignes = [
+        {"indicateur": i["id"], "axe": a["numero"], "nom": i["nom"]}
+        for a in _lire("grille.yml")["axes"]
+        for i in a["indicateurs"]
+    ]
+    return pd.DataFrame(lignes)
+
+
+def description_colonnes(table: str) -> pd.DataFrame:
+    """Tableau lisible des colonnes d'une table (ou de la fiche avec ``table="cluster"``).
+
+    Colonnes : ``colonne``, ``type``, ``obligatoire``, ``description``, ``exemple`` ; les
+    listes de valeurs admises sont nommées dans ``type``. Sert au livre et aux modèles.
+    """
+    libelles_types = _lire("format_donnees.yml")["types"]
+    liste = fiche() if table == "cluster" else colonnes(table)
+    lignes = []
+    for c in liste:
+        type_ = libelles_types[c.type]
+        if c.valeurs:
+            type_ += f" : {', '.join(codes(c.valeurs))}"
+        if c.min is not None or c.max is not None:
+            bas = "" if c.min is None else f"≥ {c.min:g}"
+            haut = "" if c.max is None else f"≤ {c.max:g}"
+            type_ += f" ({' et '.join(b for b in (bas, haut) if b)})"
+        if not c.requise:
+            obligatoire = "non (colonne facultative)" if table != "cluster" else "non"
+        elif c.remplie or table == "cluster":
+            obligatoire = "oui"
+        else:
+            obligatoire = "colonne oui, valeur facultative"
+        lignes.append({"colonne": c.nom, "type": type_, "obligatoire": obligatoire,
+                       "description": c.description, "exemple": c.exemple or ""})
+    return pd.DataFrame(lignes)
+
+
+def exemple_table(table: str) -> pd.DataFrame:
+    """Une ligne d'exemple pour une table, faite des exemples du référentiel."""
+    return pd.DataFrame([{c.nom: c.exemple or "" for c in colonnes(table)}])
