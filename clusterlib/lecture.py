@@ -63,6 +63,7 @@ class JeuBrut:
     fiche: FicheBrute | None = None
     tables: dict[str, TableBrute] = field(default_factory=dict)
     problemes: list[Probleme] = field(default_factory=list)
+    illisibles: set[str] = field(default_factory=set)  # tables trouvées mais illisibles (déjà signalées)
 
 
 # --- Cellules --------------------------------------------------------------------------
@@ -254,6 +255,30 @@ def _valeur_noeud(noeud: yaml.Node) -> Any:
     return ""
 
 
+_ERREURS_YAML = (
+    ("expected ',' or ']'", "crochet « [ » non fermé"),
+    ("expected ',' or '}'", "accolade « { » non fermée"),
+    ("found unexpected end of stream", "guillemet non fermé"),
+    ("could not find expected ':'", "deux-points « : » manquant après une clé"),
+    ("mapping values are not allowed", "deux-points inattendu (mettez entre guillemets une valeur qui contient « : »)"),
+    ("found character '\\t'", "tabulation : indentez avec des espaces"),
+    ("found a tab character", "tabulation : indentez avec des espaces"),
+    ("did not find expected key", "indentation incohérente"),
+    ("found duplicate anchor", "ancre en double"),
+)
+
+
+def _explication_yaml(exc: yaml.YAMLError) -> str:
+    """Traduit en français l'explication d'une erreur de syntaxe YAML."""
+    probleme = str(getattr(exc, "problem", "") or "")
+    explication = next((fr for en, fr in _ERREURS_YAML if en in probleme), "syntaxe invalide")
+    debut = getattr(exc, "context_mark", None)
+    fin = getattr(exc, "problem_mark", None)
+    if debut is not None and fin is not None and debut.line != fin.line:
+        explication += f", ouvert ligne {debut.line + 1}"
+    return explication
+
+
 def lire_fiche_yaml(chemin: Path, problemes: list[Probleme]) -> FicheBrute | None:
     origine = chemin.name
     contenu = chemin.read_bytes()
@@ -265,7 +290,7 @@ def lire_fiche_yaml(chemin: Path, problemes: list[Probleme]) -> FicheBrute | Non
         noeud = yaml.compose(_decoder(contenu), Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         marque = getattr(exc, "problem_mark", None)
-        explication = getattr(exc, "problem", None) or "syntaxe invalide"
+        explication = _explication_yaml(exc)
         problemes.append(Probleme(
             origine, f"YAML illisible ({explication}) ; attendu : des lignes « cle: valeur »",
             ligne=marque.line + 1 if marque else None))
@@ -326,7 +351,7 @@ def _lire_dossier(jeu: JeuBrut) -> None:
         extension = fichier.suffix.lower()
         if fichier.name.lower() in NOMS_FICHE:
             trouves.setdefault("cluster", []).append(fichier)
-        elif base in noms_tables and extension in EXTENSIONS_TABLE:
+        elif base in noms_tables and extension in (*EXTENSIONS_TABLE, ".xls"):
             trouves.setdefault(base, []).append(fichier)
         elif extension in (*EXTENSIONS_TABLE, ".yml", ".yaml", ".xls"):
             proche = _suggestion(base, [*noms_tables, "cluster"])
@@ -341,18 +366,20 @@ def _lire_dossier(jeu: JeuBrut) -> None:
             liste = ", ".join(p.name for p in chemins)
             jeu.problemes.append(Probleme(
                 chemins[0].name, f"plusieurs fichiers pour la même table ({liste}) ; attendu : un seul"))
+            jeu.illisibles.add(nom)
             continue
         chemin = chemins[0]
         if nom == "cluster":
             jeu.fiche = lire_fiche_yaml(chemin, jeu.problemes)
-        elif chemin.suffix.lower() == ".xlsx":
+            continue
+        if chemin.suffix.lower() in (".xlsx", ".xls"):
             table = lire_feuille_table(chemin, nom, jeu.problemes)
-            if table is not None:
-                jeu.tables[nom] = table
         else:
             table = lire_csv(chemin, nom, chemin.name, jeu.problemes)
-            if table is not None:
-                jeu.tables[nom] = table
+        if table is None:
+            jeu.illisibles.add(nom)
+        else:
+            jeu.tables[nom] = table
     if "cluster" not in trouves:
         jeu.problemes.append(Probleme(
             "cluster.yml", "fichier absent ; attendu : la fiche du cluster (id, nom, filiere, "
@@ -376,6 +403,7 @@ def _lire_classeur(jeu: JeuBrut) -> None:
             vues.add(base)
             table = _table_depuis_lignes(base, origine, _lignes_feuille(feuille), jeu.problemes)
             if table is None:
+                jeu.illisibles.add(base)
                 continue
             if base == "cluster":
                 jeu.fiche = _fiche_depuis_table(table, jeu.problemes)
@@ -400,12 +428,12 @@ def lire_jeu(chemin: str | Path) -> JeuBrut:
     jeu = JeuBrut(chemin)
     if chemin.is_dir():
         _lire_dossier(jeu)
+    elif not chemin.is_file():
+        jeu.problemes.append(Probleme(str(chemin), "chemin introuvable"))
     elif chemin.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         _lire_classeur(jeu)
-    elif chemin.is_file():
+    else:
         jeu.problemes.append(Probleme(
             chemin.name, "ni un dossier ni un classeur Excel ; attendu : un dossier contenant "
             "cluster.yml et les tables CSV, ou un classeur .xlsx"))
-    else:
-        jeu.problemes.append(Probleme(str(chemin), "chemin introuvable"))
     return jeu

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -66,7 +65,11 @@ def lire_nombre(texte: str) -> float:
     if virgules and points:
         decimal = "," if corps.rfind(",") > corps.rfind(".") else "."
         milliers = "." if decimal == "," else ","
-        corps = corps.replace(milliers, "").replace(decimal, ".")
+        entier, _, decimales = corps.rpartition(decimal)
+        groupes = entier.split(milliers)
+        if decimal in entier or any(len(g) != 3 for g in groupes[1:]) or not groupes[0]:
+            raise ValueError(texte)  # « 1.23,5 » ou « 1,234.567,8 » : séparateurs incohérents
+        corps = "".join(groupes) + "." + decimales
     elif virgules > 1 or points > 1:
         sep = "," if virgules else "."
         groupes = corps.split(sep)
@@ -286,9 +289,10 @@ def _entrees(valeur: Any, enumeration: str, cle: str, fiche: FicheBrute, ligne: 
             m = _ENTREE.match(str(element))
             nom, type_ = (m["nom"], m["type"].strip()) if m else (str(element), "")
         if not nom or not type_:
+            exemple = "Marché de Glazoué (local)" if cle == "marches" else "Awa Dossou (externe)"
             problemes.append(Probleme(
                 fiche.origine, f"entrée « {element} » incomplète ; attendu : un nom suivi de son "
-                f"type entre parenthèses, par exemple « {'Marché de Glazoué (local)' if cle == 'marches' else 'Awa Dossou (externe)'} »",
+                f"type entre parenthèses, par exemple « {exemple} »",
                 ligne=ligne, cle=cle))
             continue
         code = codes.get(cle_normalisee(type_))
@@ -344,11 +348,19 @@ def _probleme_ligne(jeu: JeuValide, table: str, i: int, colonne: str, message: s
                     lettre=lettre_colonne(j) if j is not None else None)
 
 
+def _vides(jeu: JeuValide, table: str, colonne: str) -> pd.Series:
+    """Par ligne, vrai si la cellule est vide dans le fichier (et non pas illisible)."""
+    brute = jeu.brutes[table]
+    j = brute.entetes.index(colonne) if colonne in brute.entetes else None
+    return pd.Series([j is None or not cellules[j] for _, cellules in brute.lignes], dtype=bool)
+
+
 def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
     t = jeu.tables
     p = jeu.problemes
-    ajoute: Callable[[str, int, str, str], None] = (
-        lambda table, i, col, msg: p.append(_probleme_ligne(jeu, table, i, col, msg)))
+
+    def ajoute(table: str, i: int, col: str, msg: str) -> None:
+        p.append(_probleme_ligne(jeu, table, i, col, msg))
 
     ids: dict[str, int] = {}
     if "acteurs" in t:
@@ -400,8 +412,9 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
                           ligne=ligne, cle="agregateur"))
 
     if "comptes" in t:
-        c = t["comptes"]
-        manque = c["montant"].isna() & (c["quantite"].isna() | c["prix_unitaire"].isna())
+        # Une valeur illisible est déjà signalée : seules les cellules laissées vides comptent.
+        manque = _vides(jeu, "comptes", "montant") & (
+            _vides(jeu, "comptes", "quantite") | _vides(jeu, "comptes", "prix_unitaire"))
         for i in manque[manque].index:
             ajoute("comptes", i, "montant", "montant manquant ; attendu : un montant en FCFA, ou "
                    "bien une quantite et un prix_unitaire")
@@ -474,7 +487,7 @@ def valider_jeu(brut: JeuBrut) -> JeuValide:
             if cadre is not None:
                 jeu.tables[nom] = cadre
                 jeu.lignes[nom] = numeros
-        elif infos["requise"] and lisible:
+        elif infos["requise"] and lisible and nom not in brut.illisibles:
             classeur = brut.chemin.suffix.lower() in (".xlsx", ".xlsm")
             lieu = brut.chemin.name if classeur else f"{nom}.csv"
             quoi = f"feuille « {nom} » absente" if classeur else "fichier absent"
