@@ -78,6 +78,40 @@ def _parseur() -> argparse.ArgumentParser:
     )
     valider.add_argument("chemins", nargs="+", metavar="CHEMIN", type=Path,
                          help="dossier d'un cluster ou classeur Excel")
+    modeles = commandes.add_parser(
+        "templates",
+        help="écrit le modèle Excel et les formulaires KoboToolbox / ODK Collect",
+        description="Écrit dans DOSSIER le modèle Excel d'un cluster (modele_cluster.xlsx, avec listes "
+        "déroulantes) et, dans DOSSIER/kobo, les formulaires XLSForm : la grille des 24 indicateurs et une "
+        "fiche par type d'acteur de l'annexe 2 du guide.",
+    )
+    modeles.add_argument("--out", required=True, metavar="DOSSIER", type=Path,
+                         help="dossier où écrire les modèles (créé s'il n'existe pas)")
+    kobo = commandes.add_parser(
+        "import-kobo",
+        help="importe un export KoboToolbox / ODK dans le dossier d'un cluster",
+        description="Lit un export KoboToolbox (classeur .xlsx avec une feuille par groupe répété, ou CSV de "
+        "la section principale, « valeurs et en-têtes XML ») et range les soumissions dans le dossier du "
+        "cluster : acteurs et relations pour les fiches de l'annexe 2, scores pour la grille. Les lignes "
+        "existantes ne sont pas touchées ; rien n'est écrit si l'export ne correspond pas au formulaire.",
+    )
+    kobo.add_argument("export", metavar="EXPORT", type=Path, help="fichier exporté de KoboToolbox (.xlsx ou .csv)")
+    kobo.add_argument("--form", required=True, metavar="FORMULAIRE", type=Path,
+                      help="formulaire XLSForm qui a servi à la collecte (écrit par « clusterlib templates »)")
+    kobo.add_argument("--out", required=True, metavar="JEU", type=Path,
+                      help="dossier du cluster à compléter (créé s'il n'existe pas)")
+    pseudo = commandes.add_parser(
+        "pseudonymise",
+        help="copie un cluster en remplaçant noms de personnes et téléphones par des pseudonymes",
+        description="Écrit une copie du cluster où les noms de personnes et les numéros de téléphone sont "
+        "remplacés par des pseudonymes stables (HMAC avec la clé de FICHIER_CLE, créée si elle n'existe pas). "
+        "Identifiants et nombres sont gardés ; le jeu d'origine n'est jamais modifié.",
+    )
+    pseudo.add_argument("jeu", metavar="JEU", type=Path, help="dossier ou classeur du cluster à pseudonymiser")
+    pseudo.add_argument("--out", required=True, metavar="SORTIE", type=Path,
+                        help="dossier (ou classeur .xlsx) de la copie pseudonymisée")
+    pseudo.add_argument("--key-file", required=True, metavar="FICHIER_CLE", type=Path, dest="fichier_cle",
+                        help="fichier de la clé secrète, à garder hors du dossier partagé")
     return parseur
 
 
@@ -135,6 +169,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments.commande == "validate":
             return _commande_validate(arguments.chemins)
+        if arguments.commande == "templates":
+            from .modeles_excel import commande_templates
+
+            return commande_templates(arguments.out)
+        if arguments.commande == "import-kobo":
+            from .kobo import commande_import_kobo
+
+            return commande_import_kobo(arguments.export, arguments.form, arguments.out)
+        if arguments.commande == "pseudonymise":
+            from .pseudonymisation import commande_pseudonymise
+
+            return commande_pseudonymise(arguments.jeu, arguments.out, arguments.fichier_cle)
     except KeyboardInterrupt:
         print("\nInterrompu.", file=sys.stderr)
         return 130

@@ -21,12 +21,12 @@ __all__ = [
     "Colonne",
     "axes",
     "cle_normalisee",
-    "description_colonnes",
-    "exemple_table",
     "codes",
     "colonnes",
+    "description_colonnes",
     "enumeration",
     "enumerations",
+    "exemple_table",
     "fiche",
     "grille",
     "indicateurs",
@@ -190,3 +190,46 @@ def description_colonnes(table: str) -> pd.DataFrame:
 def exemple_table(table: str) -> pd.DataFrame:
     """Une ligne d'exemple pour une table, faite des exemples du référentiel."""
     return pd.DataFrame([{c.nom: c.exemple or "" for c in colonnes(table)}])
+
+
+# --- Grille : descripteurs et niveaux des notes (ajouté pour clusterlib.notation) ------------
+
+
+def descripteurs() -> pd.DataFrame:
+    """Les descripteurs des quatre niveaux de chaque indicateur de la grille.
+
+    Colonnes : ``indicateur``, ``axe``, ``niveau`` (1 à 4), ``libelle`` (sens général du
+    niveau) et ``descripteur`` (ce que l'on observe à ce niveau) ; 96 lignes.
+    """
+    g = _lire("grille.yml")
+    libelles = g["echelle"]["libelles"]
+    lignes = [
+        {"indicateur": i["id"], "axe": a["numero"], "niveau": int(n), "libelle": libelles[int(n)],
+         "descripteur": " ".join(str(texte).split())}
+        for a in g["axes"]
+        for i in a["indicateurs"]
+        for n, texte in sorted(i["niveaux"].items())
+    ]
+    return pd.DataFrame(lignes)
+
+
+def niveaux_notes() -> pd.DataFrame:
+    """Les niveaux d'une note moyenne (indicateur, axe ou note globale) et leurs bornes.
+
+    Colonnes : ``niveau``, ``libelle``, ``min`` (inclus), ``max`` (exclu, sauf pour le dernier
+    niveau qui inclut la note maximale), ``pourcentage_min``, ``pourcentage_max`` et
+    ``description``.
+    """
+    g = _lire("grille.yml")
+    bas, haut = g["echelle"]["minimum"], g["echelle"]["maximum"]
+    niveaux = sorted(g["niveaux_global"], key=lambda n: n["min"])
+    lignes = []
+    for k, n in enumerate(niveaux):
+        fin = niveaux[k + 1]["min"] if k + 1 < len(niveaux) else haut
+        lignes.append({
+            "niveau": n["niveau"], "libelle": n["libelle"], "min": float(n["min"]), "max": float(fin),
+            "pourcentage_min": (n["min"] - bas) / (haut - bas) * 100,
+            "pourcentage_max": (fin - bas) / (haut - bas) * 100,
+            "description": " ".join(n["description"].split()),
+        })
+    return pd.DataFrame(lignes)
