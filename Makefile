@@ -2,7 +2,8 @@
 #   make        prépare .venv depuis requirements.lock, vérifie les clusters d'exemple,
 #               construit le livre dans _build/html
 #   make test   prépare .venv de la même façon et lance toute la suite de tests
-# Autres cibles : make livre, make echantillons, make lint, make verrou, make clean
+# Autres cibles : make pdf (édition imprimable), make rapports, make livre, make echantillons,
+#                 make lint, make verrou, make clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,9 +13,12 @@ export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all test livre echantillons lint verrou clean
+PAQUETS_LATEX := texlive-xetex texlive-lang-french texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf latexmk
+SOURCES_EXEMPLES := $(shell find clusterlib data notebooks -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-all: echantillons livre
+.PHONY: all test livre echantillons rapports pdf lint verrou clean
+
+all: echantillons livre rapports
 
 $(STAMP): requirements.lock pyproject.toml
 	@sh .ci/preparer-venv "$(PYTHON)" "$(VENV)"
@@ -23,10 +27,32 @@ $(STAMP): requirements.lock pyproject.toml
 echantillons: $(STAMP)
 	$(VENV)/bin/clusterlib validate $(sort $(wildcard data/samples/*/ data/samples/*.xlsx))
 
-livre: $(STAMP)
+# Le cache de Jupyter Book ne voit pas les changements de clusterlib/, data/ ni des notebooks
+# exécutés par les pages : on le vide (avec les doctrees) quand l'un d'eux change.
+_build/.sources-exemples: $(SOURCES_EXEMPLES)
+	rm -rf _build/.jupyter_cache _build/.doctrees
+	@mkdir -p _build && touch $@
+
+livre: $(STAMP) _build/.sources-exemples
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
+rapports: $(STAMP)
+	$(VENV)/bin/clusterlib report $(sort $(wildcard data/samples/*/ data/samples/*.xlsx)) --out _build/rapports --jobs 2
+
+# Édition imprimable du livre (PDF, xelatex) ; installe LaTeX si besoin (root, Debian).
+pdf: $(STAMP) _build/.sources-exemples
+	@if ! command -v xelatex >/dev/null 2>&1 || ! command -v latexmk >/dev/null 2>&1 \
+	    || ! kpsewhich frenchb.ldf >/dev/null 2>&1 || ! kpsewhich fncychap.sty >/dev/null 2>&1 \
+	    || ! fc-list | grep -q FreeSerif; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PAQUETS_LATEX); \
+	  else echo "LaTeX manque : sudo apt-get install $(PAQUETS_LATEX)" >&2; exit 1; fi; \
+	fi
+	$(VENV)/bin/jupyter-book build . --builder pdflatex
+	@echo "Édition imprimable : _build/latex/clusters-agricoles-benin.pdf"
+
 test: $(STAMP)
+	@if [ -f .ci/installer-paquets-debian ]; then sh .ci/installer-paquets-debian; fi
 	@sh .ci/lancer-tests "$(PY)"
 
 lint: $(STAMP)

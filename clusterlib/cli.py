@@ -35,6 +35,8 @@ _TRADUCTIONS = {
     "expected at least one argument": "au moins une valeur attendue",
     "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
     "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)\n":
+        "choix invalide : %(value)r (choix possibles : %(choices)s)",
     "ambiguous option: %(option)s could match %(matches)s":
         "option ambiguë : %(option)s peut désigner %(matches)s",
     "ignored explicit argument %r": "valeur explicite ignorée : %r",
@@ -112,7 +114,47 @@ def _parseur() -> argparse.ArgumentParser:
                         help="dossier (ou classeur .xlsx) de la copie pseudonymisée")
     pseudo.add_argument("--key-file", required=True, metavar="FICHIER_CLE", type=Path, dest="fichier_cle",
                         help="fichier de la clé secrète, à garder hors du dossier partagé")
+    rapport = commandes.add_parser(
+        "report",
+        help="produit le rapport de diagnostic de chaque cluster et la synthèse du lot",
+        description="Pour chaque cluster (dossier ou classeur), vérifie les données puis exécute le notebook "
+        "du rapport (papermill) et écrit dans DOSSIER/<id du cluster>/ le rapport HTML, le notebook exécuté et "
+        "resume.json ; écrit aussi DOSSIER/index.html et DOSSIER/synthese.csv. Un cluster invalide est signalé "
+        "et sauté ; un échec ne laisse jamais de rapport à moitié écrit.",
+    )
+    rapport.add_argument("chemins", nargs="+", metavar="CHEMIN", type=Path,
+                         help="dossier d'un cluster ou classeur Excel")
+    rapport.add_argument("--out", required=True, metavar="DOSSIER", type=Path, help="dossier des rapports")
+    rapport.add_argument("--jobs", type=_entier_positif, default=1, metavar="N", dest="travaux",
+                         help="nombre de rapports exécutés en parallèle (un processus chacun ; 1 par défaut)")
+    rapport.add_argument("--campagne", metavar="AAAA-AAAA", default=None,
+                         help="campagne étudiée (par défaut : la campagne en cours de chaque cluster)")
+    rapport.add_argument("--formats", type=_formats, default=("html", "ipynb"), metavar="LISTE",
+                         help="formats à garder, séparés par des virgules : html, ipynb (par défaut les deux)")
+    rapport.add_argument("--disposition", choices=("valuelinks", "case"), default="valuelinks",
+                         help="carte principale du rapport (par défaut valuelinks)")
+    rapport.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
+                         help="temps maximal d'exécution d'une cellule du notebook (600 s par défaut)")
     return parseur
+
+
+def _entier_positif(texte: str) -> int:
+    try:
+        valeur = int(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {texte} » n'est pas un nombre entier") from None
+    if valeur < 1:
+        raise argparse.ArgumentTypeError(f"« {texte} » doit être au moins 1")
+    return valeur
+
+
+def _formats(texte: str) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in texte.split(",") if f.strip())
+    inconnus = [f for f in formats if f not in ("html", "ipynb")]
+    if inconnus or not formats:
+        raise argparse.ArgumentTypeError(
+            f"format(s) inconnu(s) : {', '.join(inconnus) or '(aucun)'} ; formats possibles : html, ipynb")
+    return formats
 
 
 def _resume(cluster: Cluster) -> str:
@@ -177,6 +219,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .kobo import commande_import_kobo
 
             return commande_import_kobo(arguments.export, arguments.form, arguments.out)
+        if arguments.commande == "report":
+            from .rapports import commande_report
+
+            introuvables = [c for c in arguments.chemins if not c.exists()]
+            for chemin in introuvables:
+                print(f"clusterlib report : chemin introuvable : {chemin}", file=sys.stderr)
+            if introuvables:
+                return 2
+            return commande_report(arguments.chemins, arguments.out, travaux=arguments.travaux,
+                                   campagne=arguments.campagne, formats=arguments.formats,
+                                   disposition=arguments.disposition, delai=arguments.delai)
         if arguments.commande == "pseudonymise":
             from .pseudonymisation import commande_pseudonymise
 

@@ -35,6 +35,15 @@ def ecriture_atomique(cible: str | Path, suffixe: str | None = None) -> Iterator
     temporaire = Path(nom)
     try:
         yield temporaire
+        # mkstemp crée le fichier en 0600 : on lui donne les droits habituels (ceux de la
+        # cible si elle existe, sinon 0666 moins le masque de l'utilisateur).
+        if cible.exists():
+            mode = cible.stat().st_mode & 0o777
+        else:
+            masque = os.umask(0)
+            os.umask(masque)
+            mode = 0o666 & ~masque
+        os.chmod(temporaire, mode)
         os.replace(temporaire, cible)
     except BaseException:
         temporaire.unlink(missing_ok=True)

@@ -1,0 +1,154 @@
+"""Rapports par cluster : résumé, lot avec papermill, synthèse, erreurs (issue des rapports)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import RACINE, creer_cluster, empreinte
+
+import clusterlib
+from clusterlib import cli, comptes, notation, rapports, reseau
+from clusterlib.echantillons import chemin as echantillon
+
+INVALIDE = RACINE / "tests" / "donnees_invalides" / "maillon_inconnu" / "donnees"
+
+
+def _notebook(tmp_path: Path, source: str) -> Path:
+    """Un petit notebook de rapport (mêmes paramètres que le vrai) pour tester le mécanisme."""
+    nb = nbformat.v4.new_notebook()
+    parametres = nbformat.v4.new_code_cell(
+        'chemin_donnees = None\ncampagne = None\ndossier_sortie = None\ndisposition = "valuelinks"')
+    parametres.metadata["tags"] = ["parameters"]
+    nb.cells = [parametres, nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    chemin = tmp_path / "nb.ipynb"
+    nbformat.write(nb, chemin)
+    return chemin
+
+
+def test_resume_reprend_les_fonctions_d_analyse() -> None:
+    cluster = clusterlib.load(echantillon("riz-glazoue"))
+    resume = rapports.resume_cluster(cluster, "2024-2025")
+    assert resume["cluster"] == "riz-glazoue" and resume["campagne"] == "2024-2025"
+    assert resume["donnees_fictives"] is True
+    assert resume["reseau"] == json.loads(json.dumps(reseau.synthese_reseau(cluster)))
+    assert resume["prealables"] == reseau.synthese_prealables(cluster)
+    assert resume["economie"]["valeur_ajoutee_totale"] == pytest.approx(
+        comptes.synthese_economie(cluster, "2024-2025")["valeur_ajoutee_totale"])
+    assert resume["scores"]["global"] == pytest.approx(notation.synthese_scores(cluster, "2024-2025")["global"])
+    json.dumps(resume, allow_nan=False)  # JSON strict : pas de NaN
+
+
+def test_resume_sections_absentes_valent_none(cluster_minimal: Path) -> None:
+    resume = rapports.resume_cluster(clusterlib.load(cluster_minimal))
+    assert resume["economie"] is None
+    assert resume["scores"]["global"] is None
+    assert resume["reseau"]["nb_acteurs"] == 4
+
+
+def test_ligne_de_synthese() -> None:
+    resume = {"cluster": "a", "nom": "A", "campagne": "2025-2026", "donnees_fictives": True,
+              "reseau": {"taux_contractualisation": 0.5, "maillons_manquants": ["marche"], "nb_acteurs": 3},
+              "economie": None, "scores": {"global": 2.5, "niveau": "Satisfaisant", "couverture": 0.5,
+                                           "axes": {"1": 2.0}}}
+    ligne = rapports._ligne_synthese(resume)
+    assert ligne["score_global"] == 2.5 and ligne["axe_1"] == 2.0
+    assert ligne["valeur_ajoutee_totale"] is None and ligne["maillons_manquants"] == "marche"
+
+
+def test_raison_d_un_echec() -> None:
+    journal = "Executing\nTraceback...\nValueError: campagne absente\nfin\n"
+    assert rapports._raison(journal) == "ValueError: campagne absente"
+
+
+@pytest.mark.lent
+def test_lot_sur_deux_echantillons_et_un_invalide(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    riz = tmp_path / "riz"
+    shutil.copytree(echantillon("riz-glazoue"), riz)
+    avant = empreinte(riz)
+    sortie = tmp_path / "rapports"
+    code = cli.main(["report", str(riz), str(echantillon("soja-djidja.xlsx")), str(INVALIDE),
+                     "--out", str(sortie), "--jobs", "2"])
+    texte = capsys.readouterr().out
+    assert code == 1  # un cluster invalide : pas un succès complet
+    assert "2 produit(s), 1 cluster(s) invalide(s), 0 échec(s)" in texte
+    assert "colonne « maillon » (C)" in texte and "Traceback" not in texte
+    for ident in ("riz-glazoue", "soja-djidja"):
+        dossier = sortie / ident
+        assert {p.name for p in dossier.iterdir()} >= {"rapport.html", "rapport.ipynb", "resume.json", "figures"}
+        page = (dossier / "rapport.html").read_text(encoding="utf-8")
+        assert '<html lang="fr">' in page and "Rapport de diagnostic" in page
+        assert "import clusterlib" not in page and "def montrer" not in page  # pas de code visible
+        assert any((dossier / "figures").glob("carte_*.png"))
+    resume = json.loads((sortie / "riz-glazoue" / "resume.json").read_text(encoding="utf-8"))
+    cluster = clusterlib.load(riz)
+    assert resume == rapports.resume_cluster(cluster)
+    assert resume["reseau"]["taux_contractualisation"] == pytest.approx(
+        reseau.contractualisation(cluster)["taux_contractualisation"])
+    synthese = (sortie / "synthese.csv").read_text(encoding="utf-8").splitlines()
+    assert len(synthese) == 3 and synthese[0].startswith("cluster,nom,campagne")
+    index = (sortie / "index.html").read_text(encoding="utf-8")
+    assert "riz-glazoue/rapport.html" in index and "maillon_inconnu" in index
+    assert empreinte(riz) == avant  # les données ne sont jamais modifiées
+    assert not [p for p in sortie.iterdir() if p.name.startswith(".")]  # aucun dossier temporaire laissé
+
+
+@pytest.mark.lent
+def test_echec_d_un_cluster_garde_l_ancien_rapport(tmp_path: Path) -> None:
+    donnees = creer_cluster(tmp_path / "c")
+    sortie = tmp_path / "rapports"
+    bon = _notebook(tmp_path, "print('rapport')")
+    (r,) = rapports.executer_lot([donnees], sortie, notebook=bon)
+    assert r.etat == "fait"
+    premier = (sortie / "riz-test" / "resume.json").read_bytes()
+    mauvais = _notebook(tmp_path, "raise RuntimeError('noyau en panne')")
+    (r,) = rapports.executer_lot([donnees], sortie, notebook=mauvais)
+    assert r.etat == "echec" and "noyau en panne" in r.messages[0]
+    assert r.journal is not None and r.journal.exists()
+    assert (sortie / "riz-test" / "resume.json").read_bytes() == premier  # l'ancien rapport est intact
+
+
+@pytest.mark.lent
+def test_delai_depasse(tmp_path: Path) -> None:
+    donnees = creer_cluster(tmp_path / "c")
+    lent = _notebook(tmp_path, "import time\ntime.sleep(30)")
+    (r,) = rapports.executer_lot([donnees], tmp_path / "rapports", notebook=lent, delai=2)
+    assert r.etat == "echec" and not (tmp_path / "rapports" / "riz-test").exists()
+
+
+def test_campagne_absente(tmp_path: Path) -> None:
+    donnees = creer_cluster(tmp_path / "c")
+    (r,) = rapports.executer_lot([donnees], tmp_path / "r", campagne="2010-2011",
+                                 notebook=_notebook(tmp_path, "pass"))
+    assert r.etat == "invalide" and "campagnes disponibles : 2025-2026" in r.messages[0]
+
+
+def test_sortie_non_inscriptible(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fichier = tmp_path / "pas-un-dossier"
+    fichier.write_text("x", encoding="utf-8")
+    code = cli.main(["report", str(creer_cluster(tmp_path / "c")), "--out", str(fichier / "sous")])
+    assert code == 2
+    assert "impossible d'écrire dans le dossier de sortie" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("arguments", [
+    ["report", "x", "--out", "y", "--jobs", "0"],
+    ["report", "x", "--out", "y", "--formats", "pdf"],
+    ["report", "x"],
+])
+def test_ligne_de_commande_erronee(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(arguments) == 2
+    erreur = capsys.readouterr().err
+    assert "erreur" in erreur and "Traceback" not in erreur
+
+
+def test_notebook_du_rapport_sans_sorties_et_parametres_etiquetes() -> None:
+    nb = nbformat.read(rapports.notebook_rapport(), as_version=4)
+    codes = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in codes[0].metadata.get("tags", [])
+    assert all(not c.outputs and c.execution_count is None for c in codes)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
