@@ -22,12 +22,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
+
+from . import referentiel
 
 __all__ = ["Agenda", "ErreurAgenda", "planning_atelier", "referentiel_atelier"]
 
@@ -39,10 +38,8 @@ class ErreurAgenda(ValueError):
     """Les paramètres de l'atelier sont invalides ou les séances ne tiennent pas dans les jours donnés."""
 
 
-@cache
 def _ref() -> dict[str, Any]:
-    texte = resources.files("clusterlib.referentiel").joinpath("atelier.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(texte)
+    return referentiel.lire("atelier.yml")
 
 
 def referentiel_atelier() -> dict[str, Any]:

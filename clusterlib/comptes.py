@@ -20,13 +20,10 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import referentiel
 from .format_fr import nombre, pourcentage
@@ -87,10 +84,8 @@ class ErreurRepartition(ValueError):
 # --- Référentiel ---------------------------------------------------------------------------
 
 
-@cache
 def _lire_referentiel() -> dict[str, Any]:
-    texte = resources.files("clusterlib.referentiel").joinpath("comptes.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(texte)
+    return referentiel.lire("comptes.yml")
 
 
 def referentiel_comptes() -> dict[str, Any]:

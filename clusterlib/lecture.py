@@ -22,7 +22,7 @@ import yaml
 from . import referentiel
 from .problemes import Probleme, lettre_colonne
 
-__all__ = ["FicheBrute", "JeuBrut", "TableBrute", "lire_jeu"]
+__all__ = ["FicheBrute", "JeuBrut", "TableBrute", "decoder", "lire_jeu", "separateur"]
 
 NOMS_FICHE = ("cluster.yml", "cluster.yaml")
 EXTENSIONS_TABLE = (".csv", ".txt", ".tsv", ".xlsx")
@@ -139,7 +139,7 @@ def _table_depuis_lignes(
 # --- CSV -------------------------------------------------------------------------------
 
 
-def _decoder(contenu: bytes) -> str:
+def decoder(contenu: bytes) -> str:
     """Décode un CSV : UTF-16 si marqué, sinon UTF-8 (avec ou sans BOM), sinon Windows-1252."""
     if contenu.startswith((b"\xff\xfe", b"\xfe\xff")):
         return contenu.decode("utf-16")
@@ -153,7 +153,7 @@ def _decoder(contenu: bytes) -> str:
         return contenu.decode("latin-1")
 
 
-def _separateur(texte: str) -> str:
+def separateur(texte: str) -> str:
     """Le séparateur le plus fréquent dans la première ligne non vide, hors guillemets."""
     for ligne in texte.splitlines():
         if ligne.strip():
@@ -192,9 +192,9 @@ def lire_csv(chemin: Path, nom: str, origine: str, problemes: list[Probleme]) ->
             origine, f"ce n'est pas un fichier CSV mais {nature} ; attendu : un texte "
             "CSV (dans Excel : « Enregistrer sous » > « CSV UTF-8 »)"))
         return None
-    texte = _decoder(contenu)
+    texte = decoder(contenu)
     try:
-        lignes = list(csv.reader(io.StringIO(texte, newline=""), delimiter=_separateur(texte)))
+        lignes = list(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur(texte)))
     except csv.Error as exc:
         problemes.append(Probleme(origine, f"CSV mal formé ({exc}) ; vérifiez les guillemets"))
         return None
@@ -287,7 +287,7 @@ def lire_fiche_yaml(chemin: Path, problemes: list[Probleme]) -> FicheBrute | Non
         problemes.append(Probleme(origine, f"ce n'est pas un fichier YAML mais {nature}"))
         return None
     try:
-        noeud = yaml.compose(_decoder(contenu), Loader=yaml.SafeLoader)
+        noeud = yaml.compose(decoder(contenu), Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         marque = getattr(exc, "problem_mark", None)
         explication = _explication_yaml(exc)

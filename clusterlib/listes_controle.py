@@ -20,13 +20,10 @@ import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import yaml
 
 from . import referentiel
 from .fichiers import ecrire_atomique
@@ -60,10 +57,8 @@ class ErreurListe(ValueError):
     """Une réponse ou un identifiant ne correspond pas au référentiel ; message en français."""
 
 
-@cache
 def _ref() -> dict[str, Any]:
-    texte = resources.files("clusterlib.referentiel").joinpath("listes_controle.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(texte)
+    return referentiel.lire("listes_controle.yml")
 
 
 def noms_listes() -> list[str]:

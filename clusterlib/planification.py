@@ -25,13 +25,10 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import yaml
 
 from . import referentiel
 from .format_fr import fcfa_auto, nombre, pourcentage
@@ -75,10 +72,8 @@ class ErreurPlanification(ValueError):
     """Un paramètre du suivi est inutilisable (date illisible, dépense négative…) ; message en français."""
 
 
-@cache
 def _ref() -> dict[str, Any]:
-    texte = resources.files("clusterlib.referentiel").joinpath("planification.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(texte)
+    return referentiel.lire("planification.yml")
 
 
 ETATS: tuple[str, ...] = tuple(e["code"] for e in _ref()["etats"])

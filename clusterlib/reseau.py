@@ -18,13 +18,11 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pandas as pd
-import yaml
 
 from . import referentiel
 from .fichiers import ecriture_atomique
@@ -59,10 +57,8 @@ __all__ = [
 # --- Référentiel -------------------------------------------------------------------------
 
 
-@cache
 def _ref() -> dict[str, Any]:
-    texte = resources.files("clusterlib.referentiel").joinpath("cartographie.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(texte)
+    return referentiel.lire("cartographie.yml")
 
 
 def referentiel_cartographie() -> dict[str, Any]:

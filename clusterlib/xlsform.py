@@ -57,12 +57,12 @@ class ErreurFormulaire(ValueError):
 
 def fiches_collecte() -> dict[str, Any]:
     """Le référentiel des fiches de collecte (``fiches_collecte.yml``), copie modifiable."""
-    return copy.deepcopy(referentiel._lire("fiches_collecte.yml"))
+    return copy.deepcopy(referentiel.lire("fiches_collecte.yml"))
 
 
 def fiches() -> list[str]:
     """Les fiches de caractérisation de l'annexe 2, dans l'ordre du référentiel."""
-    return list(referentiel._lire("fiches_collecte.yml")["fiches"])
+    return list(referentiel.lire("fiches_collecte.yml")["fiches"])
 
 
 def form_id(nature: str) -> str:

@@ -29,6 +29,8 @@ import pandas as pd
 
 from .. import referentiel
 from ..fichiers import ecrire_atomique
+from ..lecture import decoder
+from ..lecture import separateur as deviner_separateur
 from ..modele import load
 
 __all__ = ["ErreurFormulaire", "FormulaireNotation", "enregistrer_notes", "formulaire_notation"]
@@ -44,22 +46,6 @@ class ErreurFormulaire(ValueError):
 
 
 # --- Lecture et écriture de scores.csv -----------------------------------------------------
-
-
-def _decoder(contenu: bytes) -> str:
-    if contenu.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return contenu.decode("utf-16")
-    try:
-        return contenu.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return contenu.decode("cp1252", errors="replace")
-
-
-def _separateur(texte: str) -> str:
-    premiere = next((ligne for ligne in texte.splitlines() if ligne.strip()), "")
-    comptes = {sep: premiere.count(sep) for sep in (";", "\t", ",")}
-    meilleur = max(comptes, key=lambda s: comptes[s])
-    return meilleur if comptes[meilleur] else ","
 
 
 def _campagne_normalisee(texte: str) -> str | None:
@@ -102,8 +88,8 @@ def enregistrer_notes(chemin_scores: str | Path, campagne: str, evaluateur: str,
 
     ancien: bytes | None = chemin_scores.read_bytes() if chemin_scores.exists() else None
     if ancien is not None:
-        texte = _decoder(ancien)
-        separateur = _separateur(texte)
+        texte = decoder(ancien)
+        separateur = deviner_separateur(texte)
         fin_ligne = "\r\n" if "\r\n" in texte else "\n"
         lignes = [ligne for ligne in csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
                   if any(c.strip() for c in ligne)]
@@ -111,7 +97,7 @@ def enregistrer_notes(chemin_scores: str | Path, campagne: str, evaluateur: str,
         bom = ancien.startswith(b"\xef\xbb\xbf")
     else:
         voisin = chemin_scores.parent / "acteurs.csv"
-        separateur = _separateur(_decoder(voisin.read_bytes())) if voisin.exists() else ","
+        separateur = deviner_separateur(decoder(voisin.read_bytes())) if voisin.exists() else ","
         fin_ligne, entete, donnees, bom = "\n", list(COLONNES), [], False
 
     cles = [referentiel.cle_normalisee(e) for e in entete]
@@ -157,8 +143,8 @@ def _lire_notes(chemin_scores: Path, campagne: str, evaluateur: str) -> dict[str
     """Les notes déjà enregistrées d'un évaluateur pour une campagne : id → (note, justification)."""
     if not chemin_scores.exists():
         return {}
-    texte = _decoder(chemin_scores.read_bytes())
-    lignes = [ligne for ligne in csv.reader(io.StringIO(texte, newline=""), delimiter=_separateur(texte))
+    texte = decoder(chemin_scores.read_bytes())
+    lignes = [ligne for ligne in csv.reader(io.StringIO(texte, newline=""), delimiter=deviner_separateur(texte))
               if any(c.strip() for c in ligne)]
     if not lignes:
         return {}

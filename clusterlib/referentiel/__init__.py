@@ -31,8 +31,17 @@ __all__ = [
     "grille",
     "indicateurs",
     "libelle",
+    "lire",
     "tables",
 ]
+
+
+def lire(nom: str) -> Any:
+    """Le contenu d'un fichier YAML du référentiel (``"cartographie.yml"``…), lu une seule fois.
+
+    Le résultat est partagé : ne pas le modifier (faire une copie avant).
+    """
+    return _lire(nom)
 
 
 @cache
