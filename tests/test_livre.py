@@ -1,16 +1,12 @@
 """Le livre : la directive des fiches synthèse, les schémas du chapitre 3 et la construction complète.
 
-Les tests rapides vérifient la lecture des fiches (messages en français) et les figures. Le
-test marqué ``lent`` construit tout le livre, cache vide, dans un dossier temporaire, avec
-les options de la construction officielle (``-W -n --keep-going``) : il échoue au premier
-avertissement.
+Les tests rapides vérifient la lecture des fiches (messages en français) et les figures. La
+construction complète (et la lecture du livre dans Chromium) est dans ``tests/e2e/``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -97,23 +93,6 @@ def test_schemas_dessines_en_francais() -> None:
         plt.close(figure)
 
 
-# --- Construction complète --------------------------------------------------------------------
-
-_AVERTISSEMENT = re.compile(r"(WARNING|ERROR|CRITICAL):|Traceback \(most recent call last\)")
-
-
-@pytest.mark.lent
-def test_livre_construit_sans_avertissement(tmp_path: Path) -> None:
-    """Construction à froid (cache vide) dans un dossier temporaire : succès et aucun avertissement."""
-    executable = Path(sys.executable).with_name("jupyter-book")
-    env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1",
-               JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"))
-    resultat = subprocess.run(
-        [str(executable), "build", str(RACINE), "--path-output", str(tmp_path), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, env=env, timeout=900, check=False,
-    )
-    sortie = resultat.stdout + resultat.stderr
-    problemes = [ligne for ligne in sortie.splitlines() if _AVERTISSEMENT.search(ligne)]
-    assert resultat.returncode == 0, "la construction du livre a échoué :\n" + "\n".join(problemes or [sortie[-3000:]])
-    assert not problemes, "avertissements pendant la construction :\n" + "\n".join(problemes)
-    assert (tmp_path / "_build" / "html" / "index.html").is_file()
+# La construction complète du livre (lente, cache vide, ``-W -n --keep-going``) est faite une seule
+# fois par session par la fixture ``livre`` de tests/e2e/conftest.py, et vérifiée par
+# tests/e2e/test_livre_navigateur.py::test_livre_construit_sans_avertissement.

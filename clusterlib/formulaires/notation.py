@@ -260,8 +260,10 @@ class FormulaireNotation:
             value=False, description="Enregistrer même si des indicateurs ne sont pas notés",
             indent=False, layout=widgets.Layout(width="auto"))
         self.bouton_enregistrer = widgets.Button(description="Enregistrer les notes", button_style="primary",
-                                                 icon="save", tooltip=f"Écrire dans {self.chemin_scores}")
+                                                 icon="save", tooltip=f"Écrire dans {self.chemin_scores}",
+                                                 layout=widgets.Layout(width="auto"))
         self.bouton_reprendre = widgets.Button(description="Reprendre les notes enregistrées", icon="folder-open",
+                                               layout=widgets.Layout(width="auto"),
                                                tooltip="Recharger les notes de cet évaluateur pour cette campagne")
         self.message = widgets.HTML()
         self.bouton_enregistrer.on_click(lambda _: self.enregistrer())
