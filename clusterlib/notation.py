@@ -657,40 +657,23 @@ def _respect(choix: pd.DataFrame, perimetre: str, par_volume: bool) -> _Constat:
                              f"{len(sous_contrat)} relations sous contrat) ; {perimetre}")
 
 
-def _mesure_part_contrat_ecrit_producteurs(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
-    hors = _campagne_courante(cluster, campagne)
-    if hors:
-        return hors
-    choix, perimetre = _livraisons_producteurs(cluster)
-    return _part_ecrit(choix, perimetre, par_volume=True)
+def _mesure_contrats(
+    selection: Callable[[Cluster], tuple[pd.DataFrame | None, str]],
+    calcul: Callable[..., _Constat],
+    par_volume: bool,
+) -> Callable[[Cluster, str, dict[str, Any]], _Constat]:
+    """Une mesure des contrats (3.1 à 3.4) : relations retenues par ``selection``, mesurées par ``calcul``."""
 
+    def mesure(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
+        hors = _campagne_courante(cluster, campagne)
+        if hors:
+            return hors
+        choix, perimetre = selection(cluster)
+        if choix is None:
+            return _Constat(None, perimetre)
+        return calcul(choix, perimetre, par_volume=par_volume)
 
-def _mesure_respect_contrats_producteurs(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
-    hors = _campagne_courante(cluster, campagne)
-    if hors:
-        return hors
-    choix, perimetre = _livraisons_producteurs(cluster)
-    return _respect(choix, perimetre, par_volume=True)
-
-
-def _mesure_part_contrat_ecrit_fournisseurs(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
-    hors = _campagne_courante(cluster, campagne)
-    if hors:
-        return hors
-    choix, perimetre = _fournitures_agregateur(cluster)
-    if choix is None:
-        return _Constat(None, perimetre)
-    return _part_ecrit(choix, perimetre, par_volume=False)
-
-
-def _mesure_respect_contrats_fournisseurs(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
-    hors = _campagne_courante(cluster, campagne)
-    if hors:
-        return hors
-    choix, perimetre = _fournitures_agregateur(cluster)
-    if choix is None:
-        return _Constat(None, perimetre)
-    return _respect(choix, perimetre, par_volume=False)
+    return mesure
 
 
 def _performances(cluster: Cluster, campagne: str) -> tuple[pd.DataFrame | None, _Constat | None]:
@@ -830,10 +813,10 @@ def _mesure_repartition_valeur_ajoutee(cluster: Cluster, campagne: str, regle: d
 
 
 _MESURES: dict[str, Callable[[Any, str, dict[str, Any]], _Constat]] = {
-    "part_contrat_ecrit_producteurs": _mesure_part_contrat_ecrit_producteurs,
-    "respect_contrats_producteurs": _mesure_respect_contrats_producteurs,
-    "part_contrat_ecrit_fournisseurs": _mesure_part_contrat_ecrit_fournisseurs,
-    "respect_contrats_fournisseurs": _mesure_respect_contrats_fournisseurs,
+    "part_contrat_ecrit_producteurs": _mesure_contrats(_livraisons_producteurs, _part_ecrit, par_volume=True),
+    "respect_contrats_producteurs": _mesure_contrats(_livraisons_producteurs, _respect, par_volume=True),
+    "part_contrat_ecrit_fournisseurs": _mesure_contrats(_fournitures_agregateur, _part_ecrit, par_volume=False),
+    "respect_contrats_fournisseurs": _mesure_contrats(_fournitures_agregateur, _respect, par_volume=False),
     "evolution_volumes": _mesure_evolution_volumes,
     "conformite": _mesure_conformite,
     "pertes": _mesure_pertes,
