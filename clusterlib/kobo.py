@@ -40,7 +40,7 @@ import pandas as pd
 
 from . import referentiel
 from .fichiers import ecriture_atomique
-from .lecture import _lignes_feuille, _ouvrir_classeur, _table_depuis_lignes, lire_csv, lire_jeu
+from .lecture import lignes_feuille, lire_csv, lire_jeu, ouvrir_classeur, table_depuis_lignes
 from .modeles_excel import JeuTexte, ecrire_dossier, lire_jeu_texte, texte_csv, texte_fiche_yaml
 from .problemes import ErreurDonnees, Probleme
 from .referentiel import cle_normalisee
@@ -109,12 +109,12 @@ def lire_export(chemin: str | Path, problemes: list[Probleme]) -> list[FeuilleEx
         problemes.append(Probleme(chemin.name, "format d'export non pris en charge ; attendu : le classeur .xlsx "
                                   "ou le CSV exporté par KoboToolbox (« valeurs et en-têtes XML »)"))
         return feuilles
-    classeur = _ouvrir_classeur(chemin, chemin.name, problemes)
+    classeur = ouvrir_classeur(chemin, chemin.name, problemes)
     if classeur is None:
         return feuilles
     for feuille in classeur.worksheets:
         origine = f"{chemin.name}, feuille « {feuille.title} »"
-        table = _table_depuis_lignes(feuille.title, origine, _lignes_feuille(feuille), problemes)
+        table = table_depuis_lignes(feuille.title, origine, lignes_feuille(feuille), problemes)
         if table is not None:
             feuilles.append(FeuilleExport(feuille.title, origine, table.entetes_bruts, _sans_hxl(table)))
     return feuilles

@@ -22,7 +22,17 @@ import yaml
 from . import referentiel
 from .problemes import Probleme, lettre_colonne
 
-__all__ = ["FicheBrute", "JeuBrut", "TableBrute", "decoder", "lire_jeu", "separateur"]
+__all__ = [
+    "FicheBrute",
+    "JeuBrut",
+    "TableBrute",
+    "decoder",
+    "lignes_feuille",
+    "lire_jeu",
+    "ouvrir_classeur",
+    "separateur",
+    "table_depuis_lignes",
+]
 
 NOMS_FICHE = ("cluster.yml", "cluster.yaml")
 EXTENSIONS_TABLE = (".csv", ".txt", ".tsv", ".xlsx")
@@ -86,7 +96,7 @@ def _texte_cellule(valeur: Any) -> str:
     return str(valeur).strip()
 
 
-def _table_depuis_lignes(
+def table_depuis_lignes(
     nom: str, origine: str, lignes: list[list[str]], problemes: list[Probleme]
 ) -> TableBrute | None:
     """Construit une table : la première ligne non vide est l'en-tête."""
@@ -198,13 +208,13 @@ def lire_csv(chemin: Path, nom: str, origine: str, problemes: list[Probleme]) ->
     except csv.Error as exc:
         problemes.append(Probleme(origine, f"CSV mal formé ({exc}) ; vérifiez les guillemets"))
         return None
-    return _table_depuis_lignes(nom, origine, lignes, problemes)
+    return table_depuis_lignes(nom, origine, lignes, problemes)
 
 
 # --- Excel -------------------------------------------------------------------------------
 
 
-def _ouvrir_classeur(chemin: Path, origine: str, problemes: list[Probleme]) -> Any | None:
+def ouvrir_classeur(chemin: Path, origine: str, problemes: list[Probleme]) -> Any | None:
     import openpyxl
 
     if chemin.suffix.lower() == ".xls":
@@ -226,19 +236,19 @@ def _ouvrir_classeur(chemin: Path, origine: str, problemes: list[Probleme]) -> A
         return None
 
 
-def _lignes_feuille(feuille: Any) -> list[list[str]]:
+def lignes_feuille(feuille: Any) -> list[list[str]]:
     return [[_texte_cellule(v) for v in ligne] for ligne in feuille.iter_rows(values_only=True)]
 
 
 def lire_feuille_table(chemin: Path, nom: str, problemes: list[Probleme]) -> TableBrute | None:
     """Lit une table rangée seule dans un classeur (dans un dossier de cluster)."""
-    classeur = _ouvrir_classeur(chemin, chemin.name, problemes)
+    classeur = ouvrir_classeur(chemin, chemin.name, problemes)
     if classeur is None:
         return None
     feuilles = {referentiel.cle_normalisee(f.title): f for f in classeur.worksheets}
     feuille = feuilles.get(nom, classeur.worksheets[0])
     origine = f"{chemin.name}, feuille « {feuille.title} »"
-    return _table_depuis_lignes(nom, origine, _lignes_feuille(feuille), problemes)
+    return table_depuis_lignes(nom, origine, lignes_feuille(feuille), problemes)
 
 
 # --- Fiche du cluster ---------------------------------------------------------------------
@@ -388,7 +398,7 @@ def _lire_dossier(jeu: JeuBrut) -> None:
 
 def _lire_classeur(jeu: JeuBrut) -> None:
     nom_fichier = jeu.chemin.name
-    classeur = _ouvrir_classeur(jeu.chemin, nom_fichier, jeu.problemes)
+    classeur = ouvrir_classeur(jeu.chemin, nom_fichier, jeu.problemes)
     if classeur is None:
         return
     noms_tables = list(referentiel.tables())
@@ -401,7 +411,7 @@ def _lire_classeur(jeu: JeuBrut) -> None:
                 jeu.problemes.append(Probleme(origine, "deux feuilles portent ce nom ; attendu : une seule"))
                 continue
             vues.add(base)
-            table = _table_depuis_lignes(base, origine, _lignes_feuille(feuille), jeu.problemes)
+            table = table_depuis_lignes(base, origine, lignes_feuille(feuille), jeu.problemes)
             if table is None:
                 jeu.illisibles.add(base)
                 continue

@@ -11,9 +11,9 @@ import pandas as pd
 from . import referentiel
 from .lecture import lire_jeu
 from .problemes import ErreurDonnees, Probleme
-from .validation import valider_jeu
+from .validation import JeuValide, valider_jeu
 
-__all__ = ["Cluster", "Coach", "Fiche", "Marche", "TableAbsente", "load"]
+__all__ = ["Cluster", "Coach", "Fiche", "Marche", "TableAbsente", "cluster_depuis_jeu", "load"]
 
 
 @dataclass(frozen=True)
@@ -158,9 +158,16 @@ def load(chemin: str | Path) -> Cluster:
     jeu = valider_jeu(lire_jeu(chemin))
     if not jeu.valide:
         raise ErreurDonnees(str(chemin), jeu.problemes)
+    return cluster_depuis_jeu(jeu)
+
+
+def cluster_depuis_jeu(jeu: JeuValide) -> Cluster:
+    """Le :class:`Cluster` d'un jeu déjà validé sans erreur (évite de relire les fichiers)."""
+    if not jeu.valide:
+        raise ErreurDonnees(str(jeu.chemin), jeu.problemes)
     return Cluster(
         fiche=_fiche(jeu.fiche),
-        source=Path(chemin),
+        source=Path(jeu.chemin),
         avertissements=tuple(p for p in jeu.problemes if not p.est_erreur),
         **jeu.tables,
     )

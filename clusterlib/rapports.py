@@ -30,7 +30,7 @@ import pandas as pd
 
 from .fichiers import ecrire_atomique
 from .lecture import lire_jeu
-from .modele import Cluster, load
+from .modele import Cluster, cluster_depuis_jeu, load
 from .validation import valider_jeu
 
 __all__ = [
@@ -188,15 +188,12 @@ def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: s
     jeu = valider_jeu(lire_jeu(chemin))
     if not jeu.valide:
         return Resultat(chemin, "invalide", messages=[str(p) for p in jeu.erreurs])
-    ident = str(jeu.fiche.get("id") or "")
+    cluster = cluster_depuis_jeu(jeu)
+    ident = cluster.id
     if not _ID_SUR.match(ident):
         return Resultat(chemin, "invalide",
                         messages=[f"identifiant de cluster « {ident} » inutilisable comme nom de dossier"])
-    campagnes = sorted(
-        {jeu.fiche["campagne"]}
-        | {c for n in ("comptes", "performances", "scores", "ffom") if n in jeu.tables
-           for c in jeu.tables[n]["campagne"].dropna()}
-    )
+    campagnes = cluster.campagnes()
     if campagne is not None and campagne not in campagnes:
         return Resultat(chemin, "invalide", cluster=ident, messages=[
             f"campagne « {campagne} » absente de ce cluster ; campagnes disponibles : {', '.join(campagnes)}"])

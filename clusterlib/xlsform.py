@@ -330,7 +330,7 @@ def _colonne_libelle(entetes: list[str]) -> str | None:
     return next((e for e in entetes if e == "label" or e.startswith("label::")), None)
 
 
-def _lignes_feuille(classeur: Any, nom: str) -> list[dict[str, str]]:
+def lignes_feuille(classeur: Any, nom: str) -> list[dict[str, str]]:
     if nom not in classeur.sheetnames:
         return []
     lignes = list(classeur[nom].iter_rows(values_only=True))
@@ -361,9 +361,9 @@ def lire_formulaire(chemin: str | Path) -> Formulaire:
         if "survey" not in classeur.sheetnames:
             raise ErreurFormulaire(f"{chemin.name} : feuille « survey » absente ; ce n'est pas un formulaire "
                                    "XLSForm (attendu : un des fichiers écrits par « clusterlib templates »)")
-        survey = _lignes_feuille(classeur, "survey")
-        choices = _lignes_feuille(classeur, "choices")
-        settings = _lignes_feuille(classeur, "settings")
+        survey = lignes_feuille(classeur, "survey")
+        choices = lignes_feuille(classeur, "choices")
+        settings = lignes_feuille(classeur, "settings")
     finally:
         classeur.close()
     ident = settings[0].get("form_id", "") if settings else ""
