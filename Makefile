@@ -56,7 +56,7 @@ test: $(STAMP)
 	@sh .ci/lancer-tests "$(PY)"
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check clusterlib tests benchmarks
+	$(VENV)/bin/ruff check clusterlib tests benchmarks notebooks
 
 # Regénère le fichier de verrouillage (à faire quand pyproject.toml change de dépendances).
 verrou:

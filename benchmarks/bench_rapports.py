@@ -70,6 +70,10 @@ def main() -> int:
         print(f"(a) plancher papermill                : {a:6.1f} s")
         b = chrono(lambda: rapports.executer_lot([echantillons.chemin("riz-glazoue")], tmp / "un"))
         print(f"(b) un rapport complet (avec HTML)    : {b:6.1f} s   rapport b/a = {b / a:4.2f} (objectif ≤ 2)")
+        rapport = nbformat.read(tmp / "un" / "riz-glazoue" / "rapport.ipynb", as_version=4)
+        cellules = [c for c in rapport.cells if c.cell_type == "code"]
+        duree = sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in cellules)
+        print(f"    dont cellules du notebook         : {duree:6.1f} s ({len(cellules)} cellules de code)")
         chemins = lot_synthetique(tmp / "lot", n)
         c1 = chrono(lambda: rapports.executer_lot(chemins, tmp / "lot1", travaux=1))
         print(f"(c) lot de {n} clusters, --jobs 1       : {c1:6.1f} s")

@@ -7,9 +7,24 @@ Excel) et renvoie un :class:`Cluster` dont les analyses se servent.
 >>> cluster = clusterlib.load("data/samples/riz-glazoue")  # doctest: +SKIP
 """
 
-from .modele import Cluster, Coach, Fiche, Marche, TableAbsente, load
-from .problemes import ErreurDonnees, Probleme
-from .validation import valider
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .modele import Cluster, Coach, Fiche, Marche, TableAbsente, load
+    from .problemes import ErreurDonnees, Probleme
+    from .validation import valider
+
+# Les noms publics sont importés à la première utilisation : ``import clusterlib`` reste
+# instantané pour les outils qui n'ont pas besoin de pandas (processus des rapports, CLI).
+_ORIGINES = {
+    "Cluster": "modele", "Coach": "modele", "Fiche": "modele", "Marche": "modele",
+    "TableAbsente": "modele", "load": "modele",
+    "ErreurDonnees": "problemes", "Probleme": "problemes",
+    "valider": "validation",
+}
 
 __version__ = "0.1.0"
 
@@ -25,3 +40,15 @@ __all__ = [
     "load",
     "valider",
 ]
+
+
+def __getattr__(nom: str) -> Any:
+    if nom in _ORIGINES:
+        valeur = getattr(importlib.import_module(f".{_ORIGINES[nom]}", __name__), nom)
+        globals()[nom] = valeur
+        return valeur
+    raise AttributeError(f"module 'clusterlib' has no attribute {nom!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

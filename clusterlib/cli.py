@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .lecture import lire_jeu
+from .lecture import SUFFIXES_CLASSEUR, lire_jeu
 from .modele import Cluster, load
 from .problemes import ErreurDonnees
 from .validation import valider_jeu
@@ -227,7 +227,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"clusterlib report : chemin introuvable : {chemin}", file=sys.stderr)
             if introuvables:
                 return 2
-            return commande_report(arguments.chemins, arguments.out, travaux=arguments.travaux,
+            # Un motif comme data/samples/* attrape aussi README.md : ces fichiers sont écartés, et dits.
+            chemins = [c for c in arguments.chemins if c.is_dir() or c.suffix.lower() in SUFFIXES_CLASSEUR]
+            for chemin in arguments.chemins:
+                if chemin not in chemins:
+                    print(f"clusterlib report : ignoré, ni un dossier ni un classeur Excel : {chemin}",
+                          file=sys.stderr)
+            if not chemins:
+                print("clusterlib report : aucun cluster à traiter (attendu : des dossiers de cluster "
+                      "ou des classeurs .xlsx)", file=sys.stderr)
+                return 2
+            return commande_report(chemins, arguments.out, travaux=arguments.travaux,
                                    campagne=arguments.campagne, formats=arguments.formats,
                                    disposition=arguments.disposition, delai=arguments.delai)
         if arguments.commande == "pseudonymise":

@@ -36,6 +36,7 @@ __all__ = [
 
 NOMS_FICHE = ("cluster.yml", "cluster.yaml")
 EXTENSIONS_TABLE = (".csv", ".txt", ".tsv", ".xlsx")
+SUFFIXES_CLASSEUR = (".xlsx", ".xlsm", ".xls")  # un cluster en un seul classeur Excel
 _SIGNATURES_BINAIRES = {
     b"PK\x03\x04": "un classeur Excel ou une archive compressée",
     b"%PDF": "un document PDF",
@@ -440,7 +441,7 @@ def lire_jeu(chemin: str | Path) -> JeuBrut:
         _lire_dossier(jeu)
     elif not chemin.is_file():
         jeu.problemes.append(Probleme(str(chemin), "chemin introuvable"))
-    elif chemin.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    elif chemin.suffix.lower() in SUFFIXES_CLASSEUR:
         _lire_classeur(jeu)
     else:
         jeu.problemes.append(Probleme(

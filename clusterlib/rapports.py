@@ -30,7 +30,7 @@ import pandas as pd
 
 from .fichiers import ecrire_atomique
 from .lecture import lire_jeu
-from .modele import Cluster, cluster_depuis_jeu, load
+from .modele import Cluster, cluster_depuis_jeu
 from .validation import valider_jeu
 
 __all__ = [
@@ -109,47 +109,7 @@ def resume_cluster(cluster: Cluster, campagne: str | None = None) -> dict[str, A
     return _nettoyer(resume)
 
 
-# --- Exécution d'un rapport (dans un processus à part) ---------------------------------------
-
-
-def _executer_un(parametres: dict[str, Any]) -> None:
-    """Exécuté dans le processus enfant : notebook, export HTML, résumé."""
-    import nbformat
-    import papermill
-    from nbconvert import HTMLExporter
-
-    temporaire = Path(parametres["temporaire"])
-    sortie_ipynb = temporaire / "rapport.ipynb"
-    papermill.execute_notebook(
-        parametres["notebook"],
-        str(sortie_ipynb),
-        parameters={
-            "chemin_donnees": parametres["chemin_donnees"],
-            "campagne": parametres["campagne"],
-            "dossier_sortie": str(temporaire),
-            "disposition": parametres["disposition"],
-        },
-        kernel_name="python3",
-        cwd=str(temporaire),
-        execution_timeout=parametres["delai"],
-        progress_bar=False,
-        log_output=False,
-        report_mode=False,
-    )
-    if not (temporaire / "resume.json").exists():  # un notebook de rapport qui n'écrit pas le résumé
-        resume = resume_cluster(load(parametres["chemin_donnees"]), parametres["campagne"])
-        (temporaire / "resume.json").write_text(json.dumps(resume, ensure_ascii=False, indent=2), encoding="utf-8")
-    if "html" in parametres["formats"]:
-        exporteur = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                                 language_code="fr")
-        notebook = nbformat.read(sortie_ipynb, as_version=4)
-        resume = json.loads((temporaire / "resume.json").read_text(encoding="utf-8"))
-        titre = f"Rapport de diagnostic — {resume['nom']}"
-        notebook.metadata["title"] = titre
-        corps, _ = exporteur.from_notebook_node(notebook, resources={"metadata": {"name": titre}})
-        (temporaire / "rapport.html").write_text(corps, encoding="utf-8")
-    if "ipynb" not in parametres["formats"]:
-        sortie_ipynb.unlink()
+# --- Exécution d'un rapport (dans un processus à part : voir clusterlib._execution) ----------
 
 
 @dataclass
@@ -216,7 +176,7 @@ def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: s
     try:
         with journal.open("w", encoding="utf-8") as flux:
             processus = subprocess.Popen(
-                [sys.executable, "-m", "clusterlib.rapports", str(fichier_parametres)],
+                [sys.executable, "-m", "clusterlib._execution", str(fichier_parametres)],
                 stdout=flux, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
             )
@@ -436,7 +396,3 @@ def commande_report(
     if faits:
         print(f"Synthèse : {sortie / 'index.html'} et {sortie / 'synthese.csv'}")
     return 0 if len(faits) == len(resultats) else 1
-
-
-if __name__ == "__main__":
-    _executer_un(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")))

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import RACINE, creer_cluster, empreinte
+from conftest import FICHE, RACINE, creer_cluster, empreinte
 
 import clusterlib
 from clusterlib import cli, comptes, notation, rapports, reseau
@@ -110,6 +115,59 @@ def test_echec_d_un_cluster_garde_l_ancien_rapport(tmp_path: Path) -> None:
     assert r.etat == "echec" and "noyau en panne" in r.messages[0]
     assert r.journal is not None and r.journal.exists()
     assert (sortie / "riz-test" / "resume.json").read_bytes() == premier  # l'ancien rapport est intact
+
+
+@pytest.mark.lent
+def test_noyau_qui_meurt_le_lot_continue(tmp_path: Path) -> None:
+    fragile = creer_cluster(tmp_path / "fragile", {**FICHE, "id": "riz-fragile"})
+    solide = creer_cluster(tmp_path / "solide")
+    notebook = _notebook(tmp_path, "import os\nif 'fragile' in chemin_donnees:\n    os._exit(1)\nprint('ok')")
+    resultats = rapports.executer_lot([fragile, solide], tmp_path / "rapports", notebook=notebook, travaux=2)
+    assert [r.etat for r in resultats] == ["echec", "fait"]
+    mort = resultats[0]
+    assert mort.journal is not None and mort.journal.exists() and mort.messages[0]
+    assert not (tmp_path / "rapports" / "riz-fragile").exists()
+    assert (tmp_path / "rapports" / "riz-test" / "resume.json").exists()
+
+
+@pytest.mark.lent
+def test_ctrl_c_arrete_le_noyau_et_ne_laisse_rien(tmp_path: Path) -> None:
+    donnees = creer_cluster(tmp_path / "c")
+    notebook = _notebook(tmp_path, "import os, time\nfrom pathlib import Path\n"
+                                   "(Path(chemin_donnees).parent / 'noyau.pid').write_text(str(os.getpid()))\n"
+                                   "time.sleep(120)")
+    sortie = tmp_path / "rapports"
+    script = ("import sys\nfrom clusterlib import rapports\n"
+              "rapports.executer_lot([sys.argv[1]], sys.argv[2], notebook=sys.argv[3])")
+    lot = subprocess.Popen([sys.executable, "-c", script, str(donnees), str(sortie), str(notebook)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    fichier_pid = tmp_path / "noyau.pid"
+    limite = time.monotonic() + 60
+    while not (fichier_pid.exists() and fichier_pid.read_text()) and time.monotonic() < limite:
+        time.sleep(0.2)
+    noyau = int(fichier_pid.read_text())
+    lot.send_signal(signal.SIGINT)
+    _, erreurs = lot.communicate(timeout=30)
+    assert b"KeyboardInterrupt" in erreurs
+    limite = time.monotonic() + 10
+    while time.monotonic() < limite:
+        try:
+            os.kill(noyau, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.kill(noyau, signal.SIGKILL)
+        pytest.fail("le noyau tourne encore après l'interruption")
+    assert list(sortie.iterdir()) == []  # ni rapport à moitié écrit ni dossier temporaire
+
+
+def test_motif_qui_attrape_un_fichier_ordinaire(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notice = tmp_path / "README.md"
+    notice.write_text("# Clusters\n", encoding="utf-8")
+    assert cli.main(["report", str(notice), "--out", str(tmp_path / "r")]) == 2
+    erreur = capsys.readouterr().err
+    assert "ignoré, ni un dossier ni un classeur Excel" in erreur and "aucun cluster à traiter" in erreur
 
 
 @pytest.mark.lent

@@ -28,8 +28,19 @@ def largeur_a4(fraction: float = 1.0) -> float:
 
 
 def enregistrer(figure: Figure, chemin: str | Path, dpi: int = 200) -> Path:
-    """Enregistre une figure (PNG, SVG ou PDF selon l'extension) sans fichier à moitié écrit."""
+    """Enregistre une figure (PNG, SVG ou PDF selon l'extension) sans fichier à moitié écrit.
+
+    Une figure mise en page par matplotlib (``layout="constrained"`` ou ``tight_layout``)
+    tient déjà dans son cadre : elle est enregistrée telle quelle, en un seul rendu. Les
+    autres sont recadrées sur leur contenu, ce qui demande un rendu de plus.
+    """
     chemin = Path(chemin)
+    format_ = chemin.suffix.lstrip(".").lower() or "png"
+    options: dict = {"dpi": dpi, "format": format_}
+    if figure.get_layout_engine() is None:
+        options["bbox_inches"] = "tight"
+    if format_ == "png":
+        options["pil_kwargs"] = {"compress_level": 3}  # plus rapide que le niveau 6 par défaut, à peine plus lourd
     with ecriture_atomique(chemin) as temporaire:
-        figure.savefig(temporaire, dpi=dpi, bbox_inches="tight", format=chemin.suffix.lstrip(".") or "png")
+        figure.savefig(temporaire, **options)
     return chemin
