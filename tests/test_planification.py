@@ -178,6 +178,10 @@ def test_style_pour_le_notebook(cluster: clusterlib.Cluster) -> None:
     assert "Tableau 8 : Forces et faiblesses du cluster" in html
     assert "pre-wrap" in html
     assert list(t.pour_affichage().columns) == ["Niveau d'appréciation", "Maillon ou relation", "Forces", "Faiblesses"]
+    brut = pl.style_tableau(pl.synthese_informations(cluster), code="tableau_7").to_html()
+    assert all(f">{titre}</th>" in brut for titre in ("Rubrique", "Élément", "Information", "Source"))
+    ffom = pl.style_tableau(pl.forces_faiblesses(cluster), code="tableau_8").data
+    assert list(ffom.columns) == ["Niveau d'appréciation", "Maillon ou relation", "Forces", "Faiblesses"]
 
 
 # --- Avancement ------------------------------------------------------------------------------------

@@ -30,15 +30,12 @@ def largeur_a4(fraction: float = 1.0) -> float:
 def enregistrer(figure: Figure, chemin: str | Path, dpi: int = 200) -> Path:
     """Enregistre une figure (PNG, SVG ou PDF selon l'extension) sans fichier à moitié écrit.
 
-    Une figure mise en page par matplotlib (``layout="constrained"`` ou ``tight_layout``)
-    tient déjà dans son cadre : elle est enregistrée telle quelle, en un seul rendu. Les
-    autres sont recadrées sur leur contenu, ce qui demande un rendu de plus.
+    La figure est recadrée sur tout son contenu : une étiquette posée hors des axes (montant
+    au bout d'une barre) n'est jamais coupée, même quand la mise en page l'ignore.
     """
     chemin = Path(chemin)
     format_ = chemin.suffix.lstrip(".").lower() or "png"
-    options: dict = {"dpi": dpi, "format": format_}
-    if figure.get_layout_engine() is None:
-        options["bbox_inches"] = "tight"
+    options: dict = {"dpi": dpi, "format": format_, "bbox_inches": "tight"}
     if format_ == "png":
         options["pil_kwargs"] = {"compress_level": 3}  # plus rapide que le niveau 6 par défaut, à peine plus lourd
     with ecriture_atomique(chemin) as temporaire:
