@@ -28,6 +28,7 @@ _ORIGINES = {
 
 __version__ = "0.1.0"
 
+# Une liste littérale, que ruff et les vérificateurs de types savent lire.
 __all__ = [
     "Cluster",
     "Coach",

@@ -755,16 +755,12 @@ def tableaux_vierges() -> list[TableauAtelier]:
 def style_tableau(tableau: TableauAtelier | pd.DataFrame, code: str | None = None) -> Styler:
     """Mise en forme pour le notebook : texte aligné à gauche et en haut, retours à la ligne gardés, sans index.
 
-    ``code`` (``"tableau_7"``…) : pour un tableau brut, ne montre que les colonnes de ce tableau
-    du guide (et la source), avec leurs intitulés du référentiel.
+    ``code`` (``"tableau_7"``…) : un tableau brut est présenté comme ce tableau du guide (titre,
+    colonnes et intitulés du référentiel), comme dans :func:`tableaux_atelier`.
     """
-    if isinstance(tableau, TableauAtelier):
-        cadre = tableau.pour_affichage()
-    elif code is not None:  # seulement les colonnes du tableau du guide, et la source des informations
-        colonnes = {**_ref()["tableaux"][code]["colonnes"], "source": "Source"}
-        cadre = tableau[[c for c in colonnes if c in tableau.columns]].rename(columns=colonnes)
-    else:
-        cadre = tableau
+    if code is not None and not isinstance(tableau, TableauAtelier):
+        tableau = _tableau(code, tableau, note="", vierge=False)
+    cadre = tableau.pour_affichage() if isinstance(tableau, TableauAtelier) else tableau
     style = cadre.style.hide(axis="index").set_properties(
         **{"text-align": "left", "vertical-align": "top", "white-space": "pre-wrap"}
     )

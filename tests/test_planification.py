@@ -179,7 +179,8 @@ def test_style_pour_le_notebook(cluster: clusterlib.Cluster) -> None:
     assert "pre-wrap" in html
     assert list(t.pour_affichage().columns) == ["Niveau d'appréciation", "Maillon ou relation", "Forces", "Faiblesses"]
     brut = pl.style_tableau(pl.synthese_informations(cluster), code="tableau_7").to_html()
-    assert all(f">{titre}</th>" in brut for titre in ("Rubrique", "Élément", "Information", "Source"))
+    assert "Tableau 7 : " in brut
+    assert all(f">{titre}</th>" in brut for titre in ("Rubrique", "Élément", "Information"))
     ffom = pl.style_tableau(pl.forces_faiblesses(cluster), code="tableau_8").data
     assert list(ffom.columns) == ["Niveau d'appréciation", "Maillon ou relation", "Forces", "Faiblesses"]
 

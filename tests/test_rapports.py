@@ -210,3 +210,9 @@ def test_notebook_du_rapport_sans_sorties_et_parametres_etiquetes() -> None:
     assert "parameters" in codes[0].metadata.get("tags", [])
     assert all(not c.outputs and c.execution_count is None for c in codes)
     assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_noms_publics_de_clusterlib_charges_a_la_demande() -> None:
+    assert set(clusterlib.__all__) == set(clusterlib._ORIGINES) | {"__version__"}
+    for nom in clusterlib._ORIGINES:
+        assert getattr(clusterlib, nom) is not None
