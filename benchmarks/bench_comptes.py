@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from clusterlib import referentiel
-from clusterlib.comptes import comptes_par_maillon, repartition_va, totaux_cluster
+from clusterlib.analyses.comptes import comptes_par_maillon, repartition_va, totaux_cluster
 
 OBJECTIF_S = 2.0
 CAMPAGNES = [f"{a}-{a + 1}" for a in range(2021, 2026)]

@@ -2,7 +2,7 @@
 
 1 000 clusters × 5 campagnes × 24 indicateurs × 3 évaluateurs = 360 000 notes. On mesure le
 calcul vectorisé des notes d'axes et globales de tous les clusters et de toutes les campagnes
-(:func:`clusterlib.notation.scores_banque`), objectif : moins d'une seconde sur une machine à
+(:func:`clusterlib.analyses.notation.scores_banque`), objectif : moins d'une seconde sur une machine à
 deux cœurs, puis on le compare à une boucle naïve qui traite les clusters un par un.
 
 Lancer : ``.venv/bin/python benchmarks/bench_notation.py`` (option ``--clusters N``).
@@ -17,7 +17,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from clusterlib import notation, referentiel
+from clusterlib import referentiel
+from clusterlib.analyses import notation
 
 OBJECTIF_SECONDES = 1.0
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from clusterlib import echantillons, rapports
+from clusterlib.donnees import echantillons
+from clusterlib.sorties import rapports
 
 PLANCHER = """import pandas as pd
 import matplotlib

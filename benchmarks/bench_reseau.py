@@ -28,10 +28,10 @@ import pandas as pd
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
-from clusterlib import reseau  # noqa: E402
+from clusterlib.analyses import reseau  # noqa: E402
+from clusterlib.donnees.modele import Cluster, Fiche  # noqa: E402
 from clusterlib.graphiques import enregistrer  # noqa: E402
 from clusterlib.graphiques.carte import dessiner_carte  # noqa: E402
-from clusterlib.modele import Cluster, Fiche  # noqa: E402
 
 CIBLE_DIAGNOSTICS = 2.0
 CIBLE_CARTE = 5.0

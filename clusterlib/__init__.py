@@ -13,17 +13,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .modele import Cluster, Coach, Fiche, Marche, TableAbsente, load
-    from .problemes import ErreurDonnees, Probleme
-    from .validation import valider
+    from clusterlib.donnees.modele import Cluster, Coach, Fiche, Marche, TableAbsente, load
+    from clusterlib.donnees.problemes import ErreurDonnees, Probleme
+    from clusterlib.donnees.validation import valider
 
 # Les noms publics sont importés à la première utilisation : ``import clusterlib`` reste
 # instantané pour les outils qui n'ont pas besoin de pandas (processus des rapports, CLI).
 _ORIGINES = {
-    "Cluster": "modele", "Coach": "modele", "Fiche": "modele", "Marche": "modele",
-    "TableAbsente": "modele", "load": "modele",
-    "ErreurDonnees": "problemes", "Probleme": "problemes",
-    "valider": "validation",
+    "Cluster": "donnees.modele", "Coach": "donnees.modele", "Fiche": "donnees.modele",
+    "Marche": "donnees.modele", "TableAbsente": "donnees.modele", "load": "donnees.modele",
+    "ErreurDonnees": "donnees.problemes", "Probleme": "donnees.problemes",
+    "valider": "donnees.validation",
 }
 
 __version__ = "0.1.0"

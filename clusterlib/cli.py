@@ -11,11 +11,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__
-from .lecture import SUFFIXES_CLASSEUR, lire_jeu
-from .modele import Cluster, load
-from .problemes import ErreurDonnees
-from .validation import valider_jeu
+from clusterlib import __version__
+from clusterlib.donnees.lecture import SUFFIXES_CLASSEUR, lire_jeu
+from clusterlib.donnees.modele import Cluster, load
+from clusterlib.donnees.problemes import ErreurDonnees
+from clusterlib.donnees.validation import valider_jeu
 
 __all__ = ["main"]
 
@@ -212,15 +212,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.commande == "validate":
             return _commande_validate(arguments.chemins)
         if arguments.commande == "templates":
-            from .modeles_excel import commande_templates
+            from clusterlib.collecte.modeles_excel import commande_templates
 
             return commande_templates(arguments.out)
         if arguments.commande == "import-kobo":
-            from .kobo import commande_import_kobo
+            from clusterlib.collecte.kobo import commande_import_kobo
 
             return commande_import_kobo(arguments.export, arguments.form, arguments.out)
         if arguments.commande == "report":
-            from .rapports import commande_report
+            from clusterlib.sorties.rapports import commande_report
 
             introuvables = [c for c in arguments.chemins if not c.exists()]
             for chemin in introuvables:
@@ -241,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                    campagne=arguments.campagne, formats=arguments.formats,
                                    disposition=arguments.disposition, delai=arguments.delai)
         if arguments.commande == "pseudonymise":
-            from .pseudonymisation import commande_pseudonymise
+            from clusterlib.collecte.pseudonymisation import commande_pseudonymise
 
             return commande_pseudonymise(arguments.jeu, arguments.out, arguments.fichier_cle)
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Tests du planning de l'atelier de planification (clusterlib.atelier)."""
+"""Tests du planning de l'atelier de planification (clusterlib.analyses.atelier)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from clusterlib.atelier import Agenda, ErreurAgenda, planning_atelier, referentiel_atelier
+from clusterlib.analyses.atelier import Agenda, ErreurAgenda, planning_atelier, referentiel_atelier
 
 REF = referentiel_atelier()
 CODES_SEANCES = [s["code"] for s in REF["seances"]]

@@ -16,10 +16,11 @@ import pytest
 from test_reseau import ACTEURS_MINI, ecrire_cluster
 
 import clusterlib
-from clusterlib import echantillons, reseau
+from clusterlib.analyses import reseau
+from clusterlib.donnees import echantillons
+from clusterlib.donnees.modele import Cluster, Fiche
 from clusterlib.graphiques import enregistrer, largeur_a4
 from clusterlib.graphiques.carte import STYLES, _envelopper, _nom_court, chevauchements, dessiner_carte
-from clusterlib.modele import Cluster, Fiche
 
 HAUTEUR_A4_UTILE = 10.0   # pouces : page A4 portrait moins des marges de 2 cm
 

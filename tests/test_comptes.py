@@ -1,4 +1,4 @@
-"""Comptes d'exploitation, valeur ajoutée et son partage (clusterlib.comptes).
+"""Comptes d'exploitation, valeur ajoutée et son partage (clusterlib.analyses.comptes).
 
 Les attendus sont calculés à la main dans les commentaires. Le petit cluster « à la main »
 est aussi l'exemple que le notebook fait refaire aux formateurs.
@@ -15,8 +15,8 @@ from conftest import ACTEURS, FICHE, creer_cluster
 from matplotlib.figure import Figure
 
 import clusterlib
-import clusterlib.echantillons
-from clusterlib import comptes as C
+import clusterlib.donnees.echantillons
+from clusterlib.analyses import comptes as C
 from clusterlib.graphiques import comptes as G
 
 COLONNES = ["campagne", "maillon", "poste", "categorie", "montant", "quantite", "prix_unitaire", "unite",
@@ -504,7 +504,7 @@ def test_compte_presentation(comptes_main):
 
 
 def test_echantillon_riz_glazoue():
-    cluster = clusterlib.load(clusterlib.echantillons.chemin("riz-glazoue"))
+    cluster = clusterlib.load(clusterlib.donnees.echantillons.chemin("riz-glazoue"))
     pm = C.comptes_par_maillon(cluster.comptes, "2025-2026")
     p = ligne(pm, "producteur")
     # (3 650 + 250) kg × 205 FCFA × 350 producteurs types

@@ -10,17 +10,17 @@ import pytest
 from conftest import creer_cluster
 
 import clusterlib
-import clusterlib.echantillons
-from clusterlib import documents as d
-from clusterlib import listes_controle as lc
-from clusterlib.atelier import planning_atelier
+import clusterlib.donnees.echantillons
+from clusterlib.analyses import listes_controle as lc
+from clusterlib.analyses.atelier import planning_atelier
+from clusterlib.sorties import documents as d
 
 REF = "2026-02-15"
 
 
 @pytest.fixture(scope="module")
 def riz() -> clusterlib.Cluster:
-    return clusterlib.load(clusterlib.echantillons.chemin("riz-glazoue"))
+    return clusterlib.load(clusterlib.donnees.echantillons.chemin("riz-glazoue"))
 
 
 def _titres(chemin: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""Écriture des nombres à la française (clusterlib.format_fr)."""
+"""Écriture des nombres à la française (clusterlib.presentation.format_fr)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterlib.format_fr import (
+from clusterlib.presentation.format_fr import (
     ESPACE_FINE,
     MANQUANT,
     fcfa,

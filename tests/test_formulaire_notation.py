@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import clusterlib
-from clusterlib import notation, referentiel
+from clusterlib import referentiel
+from clusterlib.analyses import notation
 from clusterlib.formulaires.notation import ErreurFormulaire, FormulaireNotation, enregistrer_notes
 
 IDS = referentiel.indicateurs()["indicateur"].tolist()
@@ -164,7 +165,7 @@ def test_cluster_sans_scores_cree_le_fichier(dossier):
 
 
 def test_classeur_demande_un_chemin_de_scores(tmp_path):
-    from clusterlib import echantillons
+    from clusterlib.donnees import echantillons
 
     try:
         classeur = echantillons.chemin("soja-djidja.xlsx")

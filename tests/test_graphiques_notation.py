@@ -12,7 +12,8 @@ import pytest
 from matplotlib.patches import Rectangle
 
 import clusterlib
-from clusterlib import echantillons, notation
+from clusterlib.analyses import notation
+from clusterlib.donnees import echantillons
 from clusterlib.graphiques import NIVEAUX_COULEURS, enregistrer
 from clusterlib.graphiques import notation as g
 

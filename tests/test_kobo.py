@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import clusterlib
-from clusterlib import cli, kobo, xlsform
+from clusterlib import cli
+from clusterlib.collecte import kobo, xlsform
 
 EXPORTS = Path(__file__).resolve().parent / "kobo"
 UUID_OP1 = "0b7c1f0e-5d2a-4c1b-9a51-6f3d2e1c0a01"
@@ -319,7 +320,7 @@ def test_ligne_de_commande(tmp_path: Path, formulaires: dict[str, Path], capsys:
 
 
 def test_jeu_importe_donne_un_resume_de_rapport(tmp_path: Path, formulaires: dict[str, Path]) -> None:
-    rapports = pytest.importorskip("clusterlib.rapports")
+    rapports = pytest.importorskip("clusterlib.sorties.rapports")
     jeu = tmp_path / "jeu"
     kobo.importer_kobo(EXPORTS / "export_fiche_op.xlsx", formulaires["organisation_producteurs"], jeu)
     kobo.importer_kobo(EXPORTS / "export_grille.xlsx", formulaires["grille"], jeu)

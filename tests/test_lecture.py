@@ -24,8 +24,8 @@ from conftest import (
 
 import clusterlib
 from clusterlib import referentiel
-from clusterlib.lecture import lire_jeu
-from clusterlib.validation import lire_booleen, lire_nombre
+from clusterlib.donnees.lecture import lire_jeu
+from clusterlib.donnees.validation import lire_booleen, lire_nombre
 
 COMMUNES = ["Glazoué", "Dassa-Zoumè", "Glazoué", "Cotonou"]
 NOMS = ["Groupement Akpé", "Coopérative Ayédjo", "Union des Sœurs étuveuses", "Supermarché de Cotonou"]

@@ -11,7 +11,7 @@ import pytest
 from conftest import creer_cluster
 
 import clusterlib
-from clusterlib import listes_controle as lc
+from clusterlib.analyses import listes_controle as lc
 from clusterlib.formulaires import listes_controle as fl
 
 LISTES = ["prealables", "facteurs_reussite", "facteurs_echec", "cluster_fonctionnel", "coach_externe",

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 import clusterlib
-from clusterlib import echantillons, modeles_excel, referentiel
-from clusterlib.problemes import ErreurDonnees, lettre_colonne
+from clusterlib import referentiel
+from clusterlib.collecte import modeles_excel
+from clusterlib.donnees import echantillons
+from clusterlib.donnees.problemes import ErreurDonnees, lettre_colonne
 
 TABLES = list(referentiel.tables())
 

@@ -1,4 +1,4 @@
-"""Tests du moteur de notation de la grille (clusterlib.notation), avec des valeurs calculées à la main."""
+"""Tests du moteur de notation de la grille (clusterlib.analyses.notation), avec des valeurs calculées à la main."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 import clusterlib
-from clusterlib import echantillons, notation, referentiel
-from clusterlib.modele import Cluster, Fiche
+from clusterlib import referentiel
+from clusterlib.analyses import notation
+from clusterlib.donnees import echantillons
+from clusterlib.donnees.modele import Cluster, Fiche
 
 # --- Données faites à la main ------------------------------------------------------------------
 #

@@ -15,8 +15,8 @@ import pytest
 from conftest import ACTEURS, creer_cluster
 
 import clusterlib
-import clusterlib.echantillons
-from clusterlib import planification as pl
+import clusterlib.donnees.echantillons
+from clusterlib.analyses import planification as pl
 from clusterlib.graphiques import plan as gp
 
 REF = "2026-02-15"
@@ -311,7 +311,7 @@ def test_evolution_notes() -> None:
 
 
 def test_revue_campagne_de_l_exemple() -> None:
-    riz = clusterlib.load(clusterlib.echantillons.chemin("riz-glazoue"))
+    riz = clusterlib.load(clusterlib.donnees.echantillons.chemin("riz-glazoue"))
     revue = pl.revue_campagne(riz, REF)
     assert set(revue) == {"actions", "resume", "ffom", "notes"}
     assert len(revue["actions"]) == len(riz.plan_actions)

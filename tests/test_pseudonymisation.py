@@ -10,14 +10,15 @@ import pandas as pd
 import pytest
 
 import clusterlib
-from clusterlib import cli, echantillons
-from clusterlib.pseudonymisation import (
+from clusterlib import cli
+from clusterlib.collecte.pseudonymisation import (
     ErreurCle,
     Pseudonymiseur,
     commande_pseudonymise,
     lire_cle,
     pseudonymiser,
 )
+from clusterlib.donnees import echantillons
 
 CLE = b"0123456789abcdef0123456789abcdef-cle-de-test"
 

@@ -1,4 +1,4 @@
-"""Compétitivité QQRP par marché (clusterlib.qqrp) : attendus calculés à la main."""
+"""Compétitivité QQRP par marché (clusterlib.analyses.qqrp) : attendus calculés à la main."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import clusterlib
-import clusterlib.echantillons
-from clusterlib import qqrp as Q
+import clusterlib.donnees.echantillons
+from clusterlib.analyses import qqrp as Q
 from clusterlib.graphiques.qqrp import graphique_qqrp
 
 COLONNES = ["campagne", "marche", "produit", "volume", "unite", "prix_moyen", "taux_conformite",
@@ -109,7 +109,7 @@ def test_sans_performances():
 
 
 def test_echantillon_riz_glazoue():
-    cluster = clusterlib.load(clusterlib.echantillons.chemin("riz-glazoue"))
+    cluster = clusterlib.load(clusterlib.donnees.echantillons.chemin("riz-glazoue"))
     q = Q.qqrp_par_marche(cluster)
     sup = q[(q["marche"] == "Supermarchés de Cotonou") & (q["campagne"] == "2025-2026")].iloc[0]
     assert sup["regularite"] == pytest.approx(22 / 24 * 100)

@@ -16,8 +16,10 @@ import pytest
 from conftest import FICHE, RACINE, creer_cluster, empreinte
 
 import clusterlib
-from clusterlib import cli, comptes, notation, rapports, reseau
-from clusterlib.echantillons import chemin as echantillon
+from clusterlib import cli
+from clusterlib.analyses import comptes, notation, reseau
+from clusterlib.donnees.echantillons import chemin as echantillon
+from clusterlib.sorties import rapports
 
 INVALIDE = RACINE / "tests" / "donnees_invalides" / "maillon_inconnu" / "donnees"
 

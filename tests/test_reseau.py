@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 import clusterlib
-from clusterlib import echantillons, reseau
+from clusterlib.analyses import reseau
+from clusterlib.donnees import echantillons
 
 # --- Petits clusters écrits dans tmp_path -------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Scénarios et sensibilité (clusterlib.scenarios) : ils changent exactement ce qu'ils doivent.
+"""Scénarios et sensibilité (clusterlib.analyses.scenarios) : ils changent exactement ce qu'ils doivent.
 
 Le petit cluster « à la main » est celui de test_comptes.py : producteur VA 5 100 000 et
 revenu net 2 950 000 ; transformateur VA 5 500 000 et revenu net 2 500 000.
@@ -11,8 +11,8 @@ import pytest
 from matplotlib.figure import Figure
 from test_comptes import LIGNES_MAIN, N, cadre
 
-from clusterlib import comptes as C
-from clusterlib import scenarios as S
+from clusterlib.analyses import comptes as C
+from clusterlib.analyses import scenarios as S
 from clusterlib.graphiques.comptes import graphique_scenario, graphique_sensibilite
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clusterlib import referentiel, xlsform
+from clusterlib import referentiel
+from clusterlib.collecte import xlsform
 
 LABEL = "label::Français (fr)"
 NATURES = [xlsform.GRILLE, *xlsform.fiches()]

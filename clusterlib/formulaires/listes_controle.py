@@ -3,7 +3,7 @@
 Chaque élément est présenté par sa question et ce qu'on regarde pour y répondre ; la réponse
 se choisit avec des boutons radio, dont l'étiquette (le libellé court de l'élément) est lue
 par les lecteurs d'écran avec l'état de chaque bouton. Le score et le verdict se mettent à jour
-à chaque réponse : ils viennent de :mod:`clusterlib.listes_controle`, le formulaire ne calcule
+à chaque réponse : ils viennent de :mod:`clusterlib.analyses.listes_controle`, le formulaire ne calcule
 rien. Les réponses peuvent être enregistrées dans un CSV, de façon atomique.
 
 - :func:`formulaire_liste` : une liste (préalables, facteurs, cluster fonctionnel, autonomie…) ;
@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import listes_controle as lc
+from clusterlib.analyses import listes_controle as lc
 
 if TYPE_CHECKING:
-    from ..modele import Cluster
+    from clusterlib.donnees.modele import Cluster
 
 __all__ = ["FormulaireCandidats", "FormulaireListe", "FormulairePhase", "formulaire_candidats", "formulaire_liste",
            "formulaire_phase"]
@@ -171,7 +171,7 @@ class FormulaireCandidats:
         return self._notes.copy()
 
     def classement(self) -> pd.DataFrame:
-        """Le classement des candidats (:func:`clusterlib.listes_controle.classer_candidats`)."""
+        """Le classement des candidats (:func:`clusterlib.analyses.listes_controle.classer_candidats`)."""
         return lc.classer_candidats(self._notes, self.profil)
 
     def ajouter(self) -> bool:
@@ -193,7 +193,7 @@ class FormulaireCandidats:
         self.candidat.value = ""
         self.message.value = f"<p role='status'>Grille de {html.escape(nom)} ({html.escape(jury)}) ajoutée.</p>"
         if self.chemin is not None:
-            from ..fichiers import ecrire_atomique
+            from clusterlib.fichiers import ecrire_atomique
 
             ecrire_atomique(self.chemin, self._notes.to_csv(index=False))
         self._afficher()

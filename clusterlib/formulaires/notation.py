@@ -27,11 +27,11 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import referentiel
-from ..fichiers import ecrire_atomique
-from ..lecture import decoder
-from ..lecture import separateur as deviner_separateur
-from ..modele import load
+from clusterlib import referentiel
+from clusterlib.donnees.lecture import decoder
+from clusterlib.donnees.lecture import separateur as deviner_separateur
+from clusterlib.donnees.modele import load
+from clusterlib.fichiers import ecrire_atomique
 
 __all__ = ["ErreurFormulaire", "FormulaireNotation", "enregistrer_notes", "formulaire_notation"]
 

@@ -2,8 +2,8 @@
 d'activité, et voir aussitôt les comptes et le partage de la valeur ajoutée recalculés.
 
 Le panneau ne calcule rien lui-même : il traduit les curseurs en
-:class:`~clusterlib.scenarios.Changement` (:meth:`PanneauScenarios.changements`) et appelle
-:func:`~clusterlib.scenarios.simuler`. Dans le livre, les curseurs sont figés : les
+:class:`~clusterlib.analyses.scenarios.Changement` (:meth:`PanneauScenarios.changements`) et appelle
+:func:`~clusterlib.analyses.scenarios.simuler`. Dans le livre, les curseurs sont figés : les
 figures statiques du notebook montrent les mêmes résultats.
 """
 
@@ -17,11 +17,11 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Image, display
 
-from .. import referentiel
-from ..comptes import libelle_solde
-from ..format_fr import tableau_fr
-from ..graphiques.comptes import graphique_scenario
-from ..scenarios import Changement, ResultatScenario, prix_principaux, simuler
+from clusterlib import referentiel
+from clusterlib.analyses.comptes import libelle_solde
+from clusterlib.analyses.scenarios import Changement, ResultatScenario, prix_principaux, simuler
+from clusterlib.graphiques.comptes import graphique_scenario
+from clusterlib.presentation.format_fr import tableau_fr
 
 __all__ = ["PanneauScenarios", "panneau_scenarios"]
 
@@ -102,7 +102,7 @@ class PanneauScenarios:
         return liste
 
     def resultat(self) -> ResultatScenario:
-        """Le résultat du scénario décrit par les curseurs (:func:`clusterlib.scenarios.simuler`)."""
+        """Le résultat du scénario décrit par les curseurs (:func:`clusterlib.analyses.scenarios.simuler`)."""
         return simuler(self.comptes, self.changements(), self.choix_campagne.value)
 
     # --- Affichage ------------------------------------------------------------------
@@ -157,7 +157,7 @@ def panneau_scenarios(source: Any, campagne: str | None = None, prix: Mapping[st
     """Un panneau de curseurs pour simuler des scénarios sur les comptes d'un cluster.
 
     ``source`` : un cluster ou sa table comptes ; ``prix`` : ``{libellé: motif}`` des prix à
-    proposer (par défaut :func:`clusterlib.scenarios.prix_principaux`) ; ``amplitude`` : les
+    proposer (par défaut :func:`clusterlib.analyses.scenarios.prix_principaux`) ; ``amplitude`` : les
     curseurs vont de -amplitude % à +amplitude %. Afficher le panneau dans un notebook en le
     mettant en dernière ligne d'une cellule.
     """

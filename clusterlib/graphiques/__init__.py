@@ -11,7 +11,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from ..fichiers import ecriture_atomique
+from clusterlib.fichiers import ecriture_atomique
 
 __all__ = ["NIVEAUX_COULEURS", "PALETTE", "enregistrer", "largeur_a4"]
 

@@ -1,7 +1,7 @@
 """Cartes du réseau d'un cluster (annexe 4 du guide) : modèle ValueLinks et modèle CASE.
 
 Ce module dessine ; les données de la carte (acteurs regroupés, liens agrégés) viennent de
-:func:`clusterlib.reseau.reseau_carte`. Deux mises en page :
+:func:`clusterlib.analyses.reseau.reseau_carte`. Deux mises en page :
 
 * ``valuelinks`` : une colonne par fonction de la chaîne (intrants, production,
   transformation, commerce, distribution, marchés), les acteurs d'appui dans une bande sous
@@ -29,10 +29,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from .. import referentiel
-from ..modele import Cluster
-from ..reseau import CarteReseau, acteurs_isoles, maillons_manquants, referentiel_cartographie, reseau_carte
-from . import largeur_a4
+from clusterlib import referentiel
+from clusterlib.analyses.reseau import (
+    CarteReseau,
+    acteurs_isoles,
+    maillons_manquants,
+    referentiel_cartographie,
+    reseau_carte,
+)
+from clusterlib.donnees.modele import Cluster
+from clusterlib.graphiques import largeur_a4
 
 __all__ = ["STYLES", "chevauchements", "dessiner_carte"]
 

@@ -1,6 +1,6 @@
 """Graphiques des comptes d'exploitation : valeur ajoutée par maillon, son partage, son évolution,
-scénarios et sensibilité. Ils dessinent les résultats de :mod:`clusterlib.comptes` et
-:mod:`clusterlib.scenarios` sans rien recalculer.
+scénarios et sensibilité. Ils dessinent les résultats de :mod:`clusterlib.analyses.comptes` et
+:mod:`clusterlib.analyses.scenarios` sans rien recalculer.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .. import referentiel
-from ..comptes import libelle_beneficiaire, referentiel_comptes
-from ..format_fr import millions_fcfa, nombre, pourcentage
-from . import PALETTE, largeur_a4
+from clusterlib import referentiel
+from clusterlib.analyses.comptes import libelle_beneficiaire, referentiel_comptes
+from clusterlib.graphiques import PALETTE, largeur_a4
+from clusterlib.presentation.format_fr import millions_fcfa, nombre, pourcentage
 
 __all__ = [
     "graphique_cascade_va",
@@ -60,7 +60,7 @@ def _vide(message: str, titre: str) -> Figure:
 def graphique_va_par_maillon(repartition_par_maillon: pd.DataFrame, titre: str | None = None) -> Figure:
     """Barres empilées : la valeur ajoutée de chaque maillon et ceux qui la reçoivent.
 
-    Prend :func:`clusterlib.comptes.repartition_va_par_maillon` (une campagne). Les parts
+    Prend :func:`clusterlib.analyses.comptes.repartition_va_par_maillon` (une campagne). Les parts
     négatives (revenu net d'un maillon qui perd de l'argent, subventions supérieures aux
     impôts) passent sous l'axe ; un losange noir marque la valeur ajoutée du maillon.
     """
@@ -106,7 +106,7 @@ def graphique_va_par_maillon(repartition_par_maillon: pd.DataFrame, titre: str |
 def graphique_cascade_va(par_maillon: pd.DataFrame, titre: str | None = None) -> Figure:
     """Cascade : la valeur ajoutée du cluster se construit maillon après maillon.
 
-    Prend :func:`clusterlib.comptes.comptes_par_maillon` pour une campagne. Chaque barre part
+    Prend :func:`clusterlib.analyses.comptes.comptes_par_maillon` pour une campagne. Chaque barre part
     du cumul des maillons précédents ; la dernière donne le total du cluster. Les étiquettes
     donnent le montant (millions de FCFA) et la part du maillon.
     """
@@ -146,7 +146,7 @@ def graphique_cascade_va(par_maillon: pd.DataFrame, titre: str | None = None) ->
 def graphique_partage_va(repartition: pd.DataFrame, titre: str | None = None) -> Figure:
     """Barres horizontales : qui reçoit la valeur ajoutée du cluster (montant et part).
 
-    Prend :func:`clusterlib.comptes.repartition_va` pour une campagne.
+    Prend :func:`clusterlib.analyses.comptes.repartition_va` pour une campagne.
     """
     titre = titre or "Qui reçoit la valeur ajoutée du cluster ?"
     if repartition.empty:
@@ -177,7 +177,7 @@ def graphique_partage_va(repartition: pd.DataFrame, titre: str | None = None) ->
 def graphique_evolution_va(evolution_par_maillon: pd.DataFrame, titre: str | None = None) -> Figure:
     """Barres empilées par campagne : la valeur ajoutée de chaque maillon et le total du cluster.
 
-    Prend :func:`clusterlib.comptes.evolution_va_par_maillon` (campagnes en lignes, maillons
+    Prend :func:`clusterlib.analyses.comptes.evolution_va_par_maillon` (campagnes en lignes, maillons
     en colonnes).
     """
     titre = titre or "Évolution de la valeur ajoutée du cluster"
@@ -217,7 +217,7 @@ def graphique_evolution_va(evolution_par_maillon: pd.DataFrame, titre: str | Non
 def graphique_scenario(ecarts: pd.DataFrame, titre: str | None = None) -> Figure:
     """Barres groupées : revenu net de chaque maillon avant et après un scénario.
 
-    Prend ``ResultatScenario.ecarts`` (:func:`clusterlib.scenarios.simuler`) ; l'écart en % est
+    Prend ``ResultatScenario.ecarts`` (:func:`clusterlib.analyses.scenarios.simuler`) ; l'écart en % est
     écrit au-dessus des barres du scénario.
     """
     titre = titre or "Revenu net d'exploitation : situation actuelle et scénario"
@@ -253,7 +253,7 @@ _MARQUEURS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 def graphique_sensibilite(sensib: pd.DataFrame, titre: str | None = None) -> Figure:
     """Un panneau par prix : écart du revenu net de chaque maillon (en %) selon la variation du prix.
 
-    Prend :func:`clusterlib.scenarios.sensibilite`. Plus la droite d'un maillon est pentue,
+    Prend :func:`clusterlib.analyses.scenarios.sensibilite`. Plus la droite d'un maillon est pentue,
     plus son revenu dépend de ce prix.
     """
     titre = titre or "Sensibilité du revenu net des maillons aux prix principaux"

@@ -1,7 +1,7 @@
 """Graphiques de la grille de fonctionnement : radar des axes, barres des indicateurs,
 évolution d'une campagne à l'autre et carte de chaleur de plusieurs clusters.
 
-Ces fonctions dessinent les résultats de :mod:`clusterlib.notation` sans rien recalculer.
+Ces fonctions dessinent les résultats de :mod:`clusterlib.analyses.notation` sans rien recalculer.
 Lisibles en noir et blanc : chaque niveau a sa couleur **et** son motif de hachures, les
 courbes ont chacune leur marqueur et leur type de trait, les notes sont écrites en chiffres.
 """
@@ -20,9 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from .. import referentiel
-from ..format_fr import nombre
-from . import NIVEAUX_COULEURS, PALETTE, largeur_a4
+from clusterlib import referentiel
+from clusterlib.graphiques import NIVEAUX_COULEURS, PALETTE, largeur_a4
+from clusterlib.presentation.format_fr import nombre
 
 __all__ = [
     "HACHURES",
@@ -88,7 +88,7 @@ def radar_axes(axes: pd.DataFrame, reference: pd.DataFrame | None = None, campag
                campagne_reference: str | None = None, titre: str | None = None) -> Figure:
     """Radar des six axes (notes de 1 à 4), avec la campagne précédente en pointillés.
 
-    ``axes`` et ``reference`` : résultats de :func:`clusterlib.notation.scores_axes`. Un axe
+    ``axes`` et ``reference`` : résultats de :func:`clusterlib.analyses.notation.scores_axes`. Un axe
     non évalué reste sans point et son nom porte la mention « non évalué ».
     """
     titre = titre or "Notes des six axes de la grille"
@@ -141,7 +141,7 @@ def radar_axes(axes: pd.DataFrame, reference: pd.DataFrame | None = None, campag
 def barres_indicateurs(indicateurs: pd.DataFrame, titre: str | None = None) -> Figure:
     """Une barre par indicateur, colorée (et hachurée) selon son niveau, groupées par axe.
 
-    ``indicateurs`` : résultat de :func:`clusterlib.notation.scores_indicateurs`. Le trait fin
+    ``indicateurs`` : résultat de :func:`clusterlib.analyses.notation.scores_indicateurs`. Le trait fin
     va de la note la plus basse à la plus haute des évaluateurs ; « écart N » signale un
     désaccord. Un indicateur non évalué n'a pas de barre et porte la mention « non évalué ».
     """
@@ -202,7 +202,7 @@ def barres_indicateurs(indicateurs: pd.DataFrame, titre: str | None = None) -> F
 def evolution_campagnes(historique: pd.DataFrame, titre: str | None = None) -> Figure:
     """Les notes des six axes et la note globale, campagne après campagne.
 
-    ``historique`` : résultat de :func:`clusterlib.notation.scores_campagnes` (index
+    ``historique`` : résultat de :func:`clusterlib.analyses.notation.scores_campagnes` (index
     ``campagne``, colonnes ``axe_1`` … ``axe_6`` et ``global``). Les traits pointillés
     horizontaux marquent les bornes des niveaux.
     """
@@ -250,8 +250,8 @@ def carte_chaleur(comparaison: pd.DataFrame, colonnes: str = "indicateurs", noms
                   titre: str | None = None) -> Figure:
     """Carte de chaleur clusters × indicateurs (ou × axes), chaque case écrite en chiffres.
 
-    ``comparaison`` : résultat de :func:`clusterlib.notation.comparer_clusters` (ou de
-    :func:`~clusterlib.notation.scores_banque` avec ``indicateurs=True``). ``colonnes`` :
+    ``comparaison`` : résultat de :func:`clusterlib.analyses.notation.comparer_clusters` (ou de
+    :func:`~clusterlib.analyses.notation.scores_banque` avec ``indicateurs=True``). ``colonnes`` :
     ``"indicateurs"`` (24 colonnes, notes à une décimale) ou ``"axes"`` (6 colonnes et la note
     globale). ``noms`` :
     libellé à afficher pour chaque identifiant de cluster. Une case vide (« – ») n'est pas

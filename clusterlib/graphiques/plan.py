@@ -1,6 +1,6 @@
 """Graphiques du suivi du plan d'actions : diagramme de Gantt, indicateurs, budget, états.
 
-Ils dessinent les tableaux de :mod:`clusterlib.planification` (:func:`avancement`,
+Ils dessinent les tableaux de :mod:`clusterlib.analyses.planification` (:func:`avancement`,
 :func:`budget_plan`, :func:`resume_avancement`) sans rien recalculer. Chaque état d'action a
 une couleur et un motif, pour rester lisible en niveaux de gris.
 """
@@ -17,8 +17,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ..planification import ETATS, libelle_etat, lire_date
-from . import PALETTE, largeur_a4
+from clusterlib.analyses.planification import ETATS, libelle_etat, lire_date
+from clusterlib.graphiques import PALETTE, largeur_a4
 
 __all__ = ["STYLE_ETATS", "budget", "etats", "gantt", "indicateurs"]
 

@@ -1,6 +1,6 @@
 """Graphique QQRP : quantité, qualité, régularité et prix de chaque marché, campagne après campagne.
 
-Il dessine le résultat de :func:`clusterlib.qqrp.qqrp_par_marche` sans rien recalculer.
+Il dessine le résultat de :func:`clusterlib.analyses.qqrp.qqrp_par_marche` sans rien recalculer.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..format_fr import nombre
-from ..qqrp import ENSEMBLE
-from . import PALETTE, largeur_a4
+from clusterlib.analyses.qqrp import ENSEMBLE
+from clusterlib.graphiques import PALETTE, largeur_a4
+from clusterlib.presentation.format_fr import nombre
 
 __all__ = ["graphique_qqrp"]
 
@@ -22,7 +22,7 @@ _STYLES = ["-", "--", "-.", ":"]
 def graphique_qqrp(qqrp: pd.DataFrame, titre: str | None = None) -> Figure:
     """Quatre panneaux (quantité, qualité, régularité, prix), une courbe par marché.
 
-    Prend :func:`clusterlib.qqrp.qqrp_par_marche` ; la ligne « Ensemble des marchés » n'est pas
+    Prend :func:`clusterlib.analyses.qqrp.qqrp_par_marche` ; la ligne « Ensemble des marchés » n'est pas
     tracée. Quand les marchés sont livrés dans des unités différentes (tonnes et litres), les
     quantités et les prix sont tracés en indice (100 à la première campagne de chaque
     marché). Chaque marché a sa couleur, son marqueur et son type de trait, lisibles aussi en

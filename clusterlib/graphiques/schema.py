@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .. import referentiel
-from . import PALETTE, largeur_a4
+from clusterlib import referentiel
+from clusterlib.graphiques import PALETTE, largeur_a4
 
 __all__ = ["schema_contours", "schema_membres"]
 

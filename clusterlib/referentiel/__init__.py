@@ -202,7 +202,7 @@ def exemple_table(table: str) -> pd.DataFrame:
     return pd.DataFrame([{c.nom: c.exemple or "" for c in colonnes(table)}])
 
 
-# --- Grille : descripteurs et niveaux des notes (ajouté pour clusterlib.notation) ------------
+# --- Grille : descripteurs et niveaux des notes (ajouté pour clusterlib.analyses.notation) ------------
 
 
 def descripteurs() -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 - Le rapport HTML d'un cluster (``clusterlib report``) s'ouvre dans Chromium : toutes ses
   images sont chargées et aucune cellule de code n'est visible.
-- Le modèle Excel (``clusterlib templates``) et les documents Word (``clusterlib.documents``)
+- Le modèle Excel (``clusterlib templates``) et les documents Word (``clusterlib.sorties.documents``)
   sont convertis en PDF par LibreOffice sans interface : le nombre de pages est dans la
   fourchette attendue ; chaque page est rendue en PNG (``pdftoppm``) dans
   ``_build/artefacts/documents/``.
@@ -173,7 +173,7 @@ def test_modele_excel_en_pdf(modele_excel: Path, tmp_path: Path, profil_libreoff
 
 def test_documents_word_en_pdf(tmp_path: Path, profil_libreoffice: Path) -> None:
     import clusterlib
-    from clusterlib import documents
+    from clusterlib.sorties import documents
 
     cluster = clusterlib.load(EXEMPLE)
     fichiers = [

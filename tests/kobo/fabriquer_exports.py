@@ -19,7 +19,7 @@ from typing import Any
 
 import openpyxl
 
-from clusterlib import xlsform
+from clusterlib.collecte import xlsform
 
 DOSSIER = Path(__file__).resolve().parent
 META_PRINCIPALE = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import referentiel
-from .fichiers import ecrire_atomique
+from clusterlib import referentiel
+from clusterlib.fichiers import ecrire_atomique
 
 if TYPE_CHECKING:
-    from .modele import Cluster
+    from clusterlib.donnees.modele import Cluster
 
 __all__ = [
     "ErreurListe",
@@ -232,7 +232,7 @@ def comparer_prealables(diagnostic: pd.DataFrame, resultat: ResultatListe | None
 
     ``diagnostic`` : le tableau des préalables calculés sur les données (colonnes
     ``prealable``, ``verdict``, ``libelle_verdict``, ``preuve``, comme le donne
-    ``clusterlib.reseau.prealables``) ; ``resultat`` : la liste « prealables » notée par le
+    ``clusterlib.analyses.reseau.prealables``) ; ``resultat`` : la liste « prealables » notée par le
     coach. Colonnes : ``id``, ``libelle``, ``donnees`` (verdict tiré des données),
     ``preuve``, ``coach`` (réponse du coach), ``accord`` (vrai, faux, ou vide si l'un des deux
     manque). Un désaccord n'est pas une erreur : il ouvre la discussion.

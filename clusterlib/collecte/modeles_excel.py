@@ -24,12 +24,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import referentiel
-from .fichiers import ecrire_atomique, ecriture_atomique
-from .lecture import lire_csv, lire_jeu
-from .problemes import ErreurDonnees, lettre_colonne
-from .referentiel import Colonne
-from .validation import lire_nombre
+from clusterlib import referentiel
+from clusterlib.donnees.lecture import lire_csv, lire_jeu
+from clusterlib.donnees.problemes import ErreurDonnees, lettre_colonne
+from clusterlib.donnees.validation import lire_nombre
+from clusterlib.fichiers import ecrire_atomique, ecriture_atomique
+from clusterlib.referentiel import Colonne
 
 __all__ = [
     "FEUILLE_LIRE",
@@ -87,7 +87,7 @@ def lire_jeu_texte(chemin: str | Path, annexes: tuple[str, ...] = ()) -> JeuText
     """Lit un cluster (dossier ou classeur) en gardant chaque cellule telle qu'elle est écrite.
 
     ``annexes`` : noms de tables CSV hors format à lire aussi dans un dossier (par exemple
-    ``("reponses_collecte",)``). Lève :class:`~clusterlib.problemes.ErreurDonnees` si un
+    ``("reponses_collecte",)``). Lève :class:`~clusterlib.donnees.problemes.ErreurDonnees` si un
     fichier est illisible.
     """
     chemin = Path(chemin)
@@ -557,7 +557,7 @@ def commande_templates(dossier: str | Path) -> int:
     """
     import sys
 
-    from .xlsform import ErreurFormulaire, convertir, ecrire_formulaires
+    from clusterlib.collecte.xlsform import ErreurFormulaire, convertir, ecrire_formulaires
 
     dossier = Path(dossier)
     if dossier.exists() and not dossier.is_dir():

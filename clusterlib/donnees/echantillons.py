@@ -16,7 +16,7 @@ __all__ = ["chemin", "dossier", "noms"]
 def dossier() -> Path:
     """Le dossier des clusters d'exemple."""
     autre = os.environ.get("CLUSTERLIB_ECHANTILLONS")
-    d = Path(autre) if autre else Path(__file__).resolve().parent.parent / "data" / "samples"
+    d = Path(autre) if autre else Path(__file__).resolve().parents[2] / "data" / "samples"
     if not d.is_dir():
         raise FileNotFoundError(
             f"dossier des clusters d'exemple introuvable : {d} ; installez clusterlib depuis le "

@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import referentiel
-from .lecture import FicheBrute, JeuBrut, TableBrute, lire_jeu
-from .problemes import Probleme, lettre_colonne
-from .referentiel import Colonne, cle_normalisee
+from clusterlib import referentiel
+from clusterlib.donnees.lecture import FicheBrute, JeuBrut, TableBrute, lire_jeu
+from clusterlib.donnees.problemes import Probleme, lettre_colonne
+from clusterlib.referentiel import Colonne, cle_normalisee
 
 __all__ = ["JeuValide", "lire_booleen", "lire_nombre", "valider", "valider_jeu"]
 
@@ -476,7 +476,7 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
 
 
 def valider_jeu(brut: JeuBrut) -> JeuValide:
-    """Valide un jeu lu par :func:`clusterlib.lecture.lire_jeu` et type ses tables."""
+    """Valide un jeu lu par :func:`clusterlib.donnees.lecture.lire_jeu` et type ses tables."""
     jeu = JeuValide(brut.chemin, problemes=list(brut.problemes), brutes=brut.tables)
     if brut.fiche is not None:
         jeu.fiche = _valider_fiche(brut.fiche, jeu.problemes)

@@ -1,6 +1,6 @@
 """Le processus enfant d'un rapport : notebook exécuté par papermill, export HTML.
 
-:mod:`clusterlib.rapports` lance ``python -m clusterlib._execution parametres.json`` pour
+:mod:`clusterlib.sorties.rapports` lance ``python -m clusterlib.sorties._execution parametres.json`` pour
 chaque cluster, après l'avoir validé. Ce module n'importe d'abord que la bibliothèque
 standard et ``jupyter_client`` : le noyau démarre aussitôt, et papermill et nbconvert
 s'importent pendant qu'il démarre (les deux se font en parallèle, sur deux cœurs).
@@ -78,8 +78,8 @@ def executer(parametres: dict[str, Any]) -> None:
         run_sync(noyau.shutdown_kernel)(now=True)
     fichier_resume = temporaire / "resume.json"
     if not fichier_resume.exists():  # un notebook de rapport qui n'écrit pas le résumé
-        from .modele import load
-        from .rapports import resume_cluster
+        from clusterlib.donnees.modele import load
+        from clusterlib.sorties.rapports import resume_cluster
 
         resume = resume_cluster(load(parametres["chemin_donnees"]), parametres["campagne"])
         fichier_resume.write_text(json.dumps(resume, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -28,10 +28,10 @@ from typing import Any
 
 import pandas as pd
 
-from .fichiers import ecrire_atomique
-from .lecture import lire_jeu
-from .modele import Cluster, cluster_depuis_jeu
-from .validation import valider_jeu
+from clusterlib.donnees.lecture import lire_jeu
+from clusterlib.donnees.modele import Cluster, cluster_depuis_jeu
+from clusterlib.donnees.validation import valider_jeu
+from clusterlib.fichiers import ecrire_atomique
 
 __all__ = [
     "FORMATS",
@@ -51,7 +51,7 @@ _ARRET = threading.Event()
 
 def notebook_rapport() -> Path:
     """Le notebook du rapport (``notebooks/rapport_cluster.ipynb`` du dépôt)."""
-    chemin = Path(__file__).resolve().parent.parent / "notebooks" / "rapport_cluster.ipynb"
+    chemin = Path(__file__).resolve().parents[2] / "notebooks" / "rapport_cluster.ipynb"
     if not chemin.exists():
         raise FileNotFoundError(
             f"notebook du rapport introuvable : {chemin} ; installez clusterlib depuis le dépôt "
@@ -80,7 +80,7 @@ def _nettoyer(valeur: Any) -> Any:
 
 def _section(calcul: Callable[[], Any]) -> Any:
     """Une section du résumé : ``None`` si l'analyse n'a pas les données nécessaires."""
-    from .modele import TableAbsente
+    from clusterlib.donnees.modele import TableAbsente
 
     try:
         return calcul()
@@ -93,7 +93,7 @@ def resume_cluster(cluster: Cluster, campagne: str | None = None) -> dict[str, A
 
     Les sections sans données valent ``None`` : rien n'est inventé.
     """
-    from . import comptes, notation, reseau
+    from clusterlib.analyses import comptes, notation, reseau
 
     campagne = campagne or cluster.campagne
     resume = {
@@ -109,7 +109,7 @@ def resume_cluster(cluster: Cluster, campagne: str | None = None) -> dict[str, A
     return _nettoyer(resume)
 
 
-# --- Exécution d'un rapport (dans un processus à part : voir clusterlib._execution) ----------
+# --- Exécution d'un rapport (dans un processus à part : voir clusterlib.sorties._execution) ----------
 
 
 @dataclass
@@ -176,7 +176,7 @@ def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: s
     try:
         with journal.open("w", encoding="utf-8") as flux:
             processus = subprocess.Popen(
-                [sys.executable, "-m", "clusterlib._execution", str(fichier_parametres)],
+                [sys.executable, "-m", "clusterlib.sorties._execution", str(fichier_parametres)],
                 stdout=flux, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
             )
@@ -296,8 +296,8 @@ def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat]) -> pd.Dat
 
 
 def _page_index(sortie: Path, synthese: pd.DataFrame, resultats: Sequence[Resultat]) -> str:
-    from .format_fr import fcfa, nombre, pourcentage
-    from .graphiques.notation import carte_chaleur_html
+    from clusterlib.graphiques.notation import carte_chaleur_html
+    from clusterlib.presentation.format_fr import fcfa, nombre, pourcentage
 
     def cellule(valeur: Any, formateur: Callable[[Any], str]) -> str:
         return "—" if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)) else formateur(valeur)

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import referentiel
-from .comptes import (
+from clusterlib import referentiel
+from clusterlib.analyses.comptes import (
     cle_produit,
     comptes_par_maillon,
     montant_lignes,
@@ -28,7 +28,7 @@ from .comptes import (
     poste_correspond,
     repartition_va,
 )
-from .format_fr import pourcentage
+from clusterlib.presentation.format_fr import pourcentage
 
 __all__ = [
     "NATURES",

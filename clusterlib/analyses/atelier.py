@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import referentiel
+from clusterlib import referentiel
 
 __all__ = ["Agenda", "ErreurAgenda", "planning_atelier", "referentiel_atelier"]
 

@@ -11,7 +11,7 @@ VCA-Tool (FAO) et AFA (CIRAD), appliquée ici à un seul cluster, campagne aprè
 
 Le cœur (:func:`comptes_par_maillon`) prend une simple table ``comptes`` ; si elle porte une
 colonne ``cluster``, les comptes de plusieurs clusters sont calculés d'un coup. Les fonctions
-qui prennent un :class:`~clusterlib.modele.Cluster` (:func:`analyser_comptes`,
+qui prennent un :class:`~clusterlib.donnees.modele.Cluster` (:func:`analyser_comptes`,
 :func:`evolution_va`, :func:`synthese_economie`) l'enveloppent.
 """
 
@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import referentiel
-from .format_fr import nombre, pourcentage
+from clusterlib import referentiel
+from clusterlib.presentation.format_fr import nombre, pourcentage
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from .modele import Cluster
+    from clusterlib.donnees.modele import Cluster
 
 __all__ = [
     "SOLDES",
@@ -635,7 +635,7 @@ def compte_presentation(par_maillon: pd.DataFrame, campagne: str, total: bool = 
 
     Les lignes portent les libellés français (« Produit brut », « Valeur ajoutée »…), les
     colonnes les libellés des maillons, plus une colonne « Ensemble du cluster » si ``total``.
-    Les valeurs restent des nombres (FCFA) : :func:`clusterlib.format_fr.tableau_fr` les écrit.
+    Les valeurs restent des nombres (FCFA) : :func:`clusterlib.presentation.format_fr.tableau_fr` les écrit.
     """
     c = par_maillon[par_maillon["campagne"] == campagne]
     tableau = c.set_index("maillon")[list(SOLDES)].T

@@ -2,7 +2,7 @@
 
 Ce module ne juge pas les valeurs : il retrouve les fichiers, devine l'encodage et le
 séparateur, lit les cellules comme texte et note le numéro de ligne que montre un
-tableur (l'en-tête est la ligne 1). La validation (:mod:`clusterlib.validation`) fait
+tableur (l'en-tête est la ligne 1). La validation (:mod:`clusterlib.donnees.validation`) fait
 le reste. Rien n'est jamais écrit dans les données lues.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from . import referentiel
-from .problemes import Probleme, lettre_colonne
+from clusterlib import referentiel
+from clusterlib.donnees.problemes import Probleme, lettre_colonne
 
 __all__ = [
     "FicheBrute",

@@ -40,15 +40,15 @@ from typing import Any
 
 import pandas as pd
 
-from . import referentiel
-from .fichiers import ecrire_atomique, ecriture_atomique
-from .kobo import COLONNE_SOUMISSION, FICHIER_REPONSES
-from .lecture import lire_jeu
-from .modeles_excel import JeuTexte, ecrire_dossier, ecrire_modele, lire_jeu_texte
-from .problemes import ErreurDonnees
-from .referentiel import cle_normalisee
-from .validation import valider_jeu
-from .xlsform import fiches_collecte
+from clusterlib import referentiel
+from clusterlib.collecte.kobo import COLONNE_SOUMISSION, FICHIER_REPONSES
+from clusterlib.collecte.modeles_excel import JeuTexte, ecrire_dossier, ecrire_modele, lire_jeu_texte
+from clusterlib.collecte.xlsform import fiches_collecte
+from clusterlib.donnees.lecture import lire_jeu
+from clusterlib.donnees.problemes import ErreurDonnees
+from clusterlib.donnees.validation import valider_jeu
+from clusterlib.fichiers import ecrire_atomique, ecriture_atomique
+from clusterlib.referentiel import cle_normalisee
 
 __all__ = [
     "BilanPseudonymisation",
@@ -396,7 +396,7 @@ def pseudonymiser(source: str | Path, destination: str | Path, fichier_cle: str 
 
     La source n'est jamais modifiée ; la sortie est vérifiée (elle doit se charger avec
     :func:`clusterlib.load`) avant d'être mise en place. Lève :class:`ErreurCommande` ou
-    :class:`ErreurCle` pour des arguments inutilisables, :class:`~clusterlib.problemes.ErreurDonnees`
+    :class:`ErreurCle` pour des arguments inutilisables, :class:`~clusterlib.donnees.problemes.ErreurDonnees`
     si le jeu source n'est pas valide.
     """
     source, destination, fichier_cle = Path(source), Path(destination), Path(fichier_cle)

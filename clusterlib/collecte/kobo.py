@@ -38,14 +38,21 @@ from typing import Any
 
 import pandas as pd
 
-from . import referentiel
-from .fichiers import ecriture_atomique
-from .lecture import lignes_feuille, lire_csv, lire_jeu, ouvrir_classeur, table_depuis_lignes
-from .modeles_excel import JeuTexte, ecrire_dossier, lire_jeu_texte, texte_csv, texte_fiche_yaml
-from .problemes import ErreurDonnees, Probleme
-from .referentiel import cle_normalisee
-from .validation import lire_nombre, valider_jeu
-from .xlsform import GRILLE, ErreurFormulaire, Formulaire, QuestionFormulaire, fiches_collecte, lire_formulaire
+from clusterlib import referentiel
+from clusterlib.collecte.modeles_excel import JeuTexte, ecrire_dossier, lire_jeu_texte, texte_csv, texte_fiche_yaml
+from clusterlib.collecte.xlsform import (
+    GRILLE,
+    ErreurFormulaire,
+    Formulaire,
+    QuestionFormulaire,
+    fiches_collecte,
+    lire_formulaire,
+)
+from clusterlib.donnees.lecture import lignes_feuille, lire_csv, lire_jeu, ouvrir_classeur, table_depuis_lignes
+from clusterlib.donnees.problemes import ErreurDonnees, Probleme
+from clusterlib.donnees.validation import lire_nombre, valider_jeu
+from clusterlib.fichiers import ecriture_atomique
+from clusterlib.referentiel import cle_normalisee
 
 __all__ = [
     "COLONNE_SOUMISSION",
@@ -807,7 +814,7 @@ def importer_kobo(export: str | Path, formulaire: str | Path, destination: str |
 
     ``formulaire`` est le XLSForm qui a servi à la collecte (un de ceux de ``clusterlib templates``).
     Renvoie un :class:`BilanImport` ; si ``bilan.erreurs`` n'est pas vide, rien n'a été écrit.
-    Lève :class:`~clusterlib.xlsform.ErreurFormulaire` si le formulaire est illisible ou n'est
+    Lève :class:`~clusterlib.collecte.xlsform.ErreurFormulaire` si le formulaire est illisible ou n'est
     pas un formulaire de clusterlib.
     """
     export, destination = Path(export), Path(destination)

@@ -25,14 +25,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from . import listes_controle as lc
-from . import planification as pl
-from .fichiers import ecriture_atomique
-from .format_fr import fcfa_auto, nombre, pourcentage
+from clusterlib.analyses import listes_controle as lc
+from clusterlib.analyses import planification as pl
+from clusterlib.fichiers import ecriture_atomique
+from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage
 
 if TYPE_CHECKING:
-    from .atelier import Agenda
-    from .modele import Cluster
+    from clusterlib.analyses.atelier import Agenda
+    from clusterlib.donnees.modele import Cluster
 
 __all__ = [
     "ErreurDocument",

@@ -16,7 +16,7 @@ viennent de ``niveaux_global`` dans le référentiel.
 
 Tout est vectorisé : :func:`scores_banque` calcule les notes de milliers de clusters et de
 campagnes d'un coup (une colonne ``cluster`` en plus dans la table). Les fonctions prennent
-un :class:`~clusterlib.modele.Cluster` ou directement une table ``scores`` et ne modifient
+un :class:`~clusterlib.donnees.modele.Cluster` ou directement une table ``scores`` et ne modifient
 jamais ce qu'elles reçoivent.
 """
 
@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import referentiel
-from .format_fr import nombre, pourcentage
+from clusterlib import referentiel
+from clusterlib.presentation.format_fr import nombre, pourcentage
 
 if TYPE_CHECKING:
-    from .modele import Cluster
+    from clusterlib.donnees.modele import Cluster
 
 __all__ = [
     "CampagneAbsente",
@@ -758,10 +758,10 @@ def _comptes_par_maillon(cluster: Cluster) -> pd.DataFrame | None:
     """Crochet vers le module d'analyse économique : valeur ajoutée par campagne et maillon.
 
     Renvoie un tableau avec au moins ``campagne``, ``maillon`` et ``valeur_ajoutee`` (FCFA),
-    ou ``None`` si le module :mod:`clusterlib.comptes` n'est pas disponible.
+    ou ``None`` si le module :mod:`clusterlib.analyses.comptes` n'est pas disponible.
     """
     try:
-        from .comptes import comptes_par_maillon
+        from clusterlib.analyses.comptes import comptes_par_maillon
     except ImportError:
         return None
     return comptes_par_maillon(cluster.comptes)
@@ -772,7 +772,7 @@ def _valeur_ajoutee(cluster: Cluster, campagne: str) -> tuple[pd.DataFrame | Non
         return None, _Constat(None, "pas de table comptes")
     va = _comptes_par_maillon(cluster)
     if va is None:
-        return None, _Constat(None, "calcul de la valeur ajoutée indisponible (module clusterlib.comptes absent)")
+        return None, _Constat(None, "calcul de la valeur ajoutée indisponible (module des comptes absent)")
     if not (va["campagne"] == campagne).any():
         return None, _Constat(None, f"aucun compte d'exploitation pour {campagne}")
     return va, None

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .format_fr import ESPACE_FINE, fcfa, nombre, pourcentage
+from clusterlib.presentation.format_fr import ESPACE_FINE, fcfa, nombre, pourcentage
 
 if TYPE_CHECKING:
-    from .modele import Cluster
+    from clusterlib.donnees.modele import Cluster
 
 __all__ = ["COLONNES_QQRP", "qqrp_par_marche", "resume_qqrp", "tableau_qqrp"]
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import referentiel
-from .lecture import lire_jeu
-from .problemes import ErreurDonnees, Probleme
-from .validation import JeuValide, valider_jeu
+from clusterlib import referentiel
+from clusterlib.donnees.lecture import lire_jeu
+from clusterlib.donnees.problemes import ErreurDonnees, Probleme
+from clusterlib.donnees.validation import JeuValide, valider_jeu
 
 __all__ = ["Cluster", "Coach", "Fiche", "Marche", "TableAbsente", "cluster_depuis_jeu", "load"]
 
@@ -151,7 +151,7 @@ def _fiche(d: dict[str, Any]) -> Fiche:
 def load(chemin: str | Path) -> Cluster:
     """Charge un cluster depuis un dossier ou un classeur ``.xlsx`` et le valide.
 
-    Lève :class:`~clusterlib.problemes.ErreurDonnees` avec la liste complète des problèmes
+    Lève :class:`~clusterlib.donnees.problemes.ErreurDonnees` avec la liste complète des problèmes
     (fichier, ligne, colonne, valeur trouvée, valeur attendue) si les données ne
     respectent pas le format. Les fichiers ne sont jamais modifiés.
     """

@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import referentiel
-from .format_fr import fcfa_auto, nombre, pourcentage
+from clusterlib import referentiel
+from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
-    from .modele import Cluster
+    from clusterlib.donnees.modele import Cluster
 
 __all__ = [
     "A_COMPLETER",
@@ -322,7 +322,7 @@ def _volumes(relations: pd.DataFrame, masque: pd.Series) -> str:
 def _comptes_maillons(cluster: Cluster, campagne: str, maillons: Sequence[str]) -> str:
     if cluster.comptes is None:
         return ""
-    from .comptes import comptes_par_maillon
+    from clusterlib.analyses.comptes import comptes_par_maillon
 
     par_maillon = comptes_par_maillon(cluster.comptes, campagne)
     morceaux = []
@@ -345,7 +345,7 @@ def _maillons_acteurs(relations: pd.DataFrame, acteurs: pd.DataFrame) -> pd.Data
 def _livraisons(cluster: Cluster, campagne: str) -> str:
     if cluster.performances is None:
         return ""
-    from .qqrp import qqrp_par_marche
+    from clusterlib.analyses.qqrp import qqrp_par_marche
 
     qqrp = qqrp_par_marche(cluster)
     qqrp = qqrp[qqrp["campagne"] == campagne]
@@ -418,7 +418,7 @@ def _financement(r: pd.DataFrame, acteurs: pd.DataFrame) -> str:
 def _frais_financiers(cluster: Cluster, campagne: str) -> str:
     if cluster.comptes is None:
         return ""
-    from .comptes import comptes_par_maillon
+    from clusterlib.analyses.comptes import comptes_par_maillon
 
     par_maillon = comptes_par_maillon(cluster.comptes, campagne)
     frais = par_maillon[par_maillon["frais_financiers"] > 0]

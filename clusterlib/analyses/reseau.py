@@ -24,10 +24,10 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from . import referentiel
-from .fichiers import ecriture_atomique
-from .format_fr import nombre, pourcentage
-from .modele import Cluster
+from clusterlib import referentiel
+from clusterlib.donnees.modele import Cluster
+from clusterlib.fichiers import ecriture_atomique
+from clusterlib.presentation.format_fr import nombre, pourcentage
 
 __all__ = [
     "CarteReseau",

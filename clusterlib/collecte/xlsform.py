@@ -11,7 +11,7 @@ Deux sortes de formulaires :
 
 Les formulaires sont en français (colonnes ``label::Français (fr)``), leurs noms de
 questions en ASCII. :func:`lire_formulaire` relit un XLSForm pour que l'import des exports
-(:mod:`clusterlib.kobo`) sache à quoi s'attendre.
+(:mod:`clusterlib.collecte.kobo`) sache à quoi s'attendre.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, referentiel
-from .fichiers import ecriture_atomique
+from clusterlib import __version__, referentiel
+from clusterlib.fichiers import ecriture_atomique
 
 __all__ = [
     "ErreurFormulaire",

@@ -1,0 +1,1 @@
+"""Présentation : nombres, unités et tableaux à la française pour les personnes qui lisent."""

@@ -1,0 +1,1 @@
+"""Sorties : rapports par cluster (papermill), documents imprimables d'atelier."""
