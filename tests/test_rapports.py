@@ -139,7 +139,7 @@ def test_ctrl_c_arrete_le_noyau_et_ne_laisse_rien(tmp_path: Path) -> None:
                                    "(Path(chemin_donnees).parent / 'noyau.pid').write_text(str(os.getpid()))\n"
                                    "time.sleep(120)")
     sortie = tmp_path / "rapports"
-    script = ("import sys\nfrom clusterlib import rapports\n"
+    script = ("import sys\nfrom clusterlib.sorties import rapports\n"
               "rapports.executer_lot([sys.argv[1]], sys.argv[2], notebook=sys.argv[3])")
     lot = subprocess.Popen([sys.executable, "-c", script, str(donnees), str(sortie), str(notebook)],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
