@@ -114,6 +114,14 @@ def _parseur() -> argparse.ArgumentParser:
                         help="dossier (ou classeur .xlsx) de la copie pseudonymisée")
     pseudo.add_argument("--key-file", required=True, metavar="FICHIER_CLE", type=Path, dest="fichier_cle",
                         help="fichier de la clé secrète, à garder hors du dossier partagé")
+    exemples = commandes.add_parser(
+        "exemples",
+        help="copie les clusters d'exemple (fictifs) livrés avec clusterlib dans un dossier",
+        description="Copie dans DOSSIER (nouveau ou vide) les clusters d'exemple inventés livrés avec "
+        "clusterlib, pour essayer validate et report sur des données qui marchent.",
+    )
+    exemples.add_argument("--out", required=True, metavar="DOSSIER", type=Path,
+                          help="dossier où copier les exemples (nouveau ou vide)")
     rapport = commandes.add_parser(
         "report",
         help="produit le rapport de diagnostic de chaque cluster et la synthèse du lot",
@@ -240,6 +248,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commande_report(chemins, arguments.out, travaux=arguments.travaux,
                                    campagne=arguments.campagne, formats=arguments.formats,
                                    disposition=arguments.disposition, delai=arguments.delai)
+        if arguments.commande == "exemples":
+            from clusterlib.donnees import echantillons
+
+            try:
+                copies = echantillons.copier(arguments.out)
+            except (FileExistsError, FileNotFoundError) as exc:
+                print(f"clusterlib exemples : {exc}", file=sys.stderr)
+                return 2
+            except OSError:
+                print(f"clusterlib exemples : impossible d'écrire dans {arguments.out} (droits, disque plein ?) ; "
+                      "rien n'a été copié", file=sys.stderr)
+                return 2
+            print(f"{len(copies)} clusters d'exemple copiés dans {arguments.out} : {', '.join(copies)}")
+            return 0
         if arguments.commande == "pseudonymise":
             from clusterlib.collecte.pseudonymisation import commande_pseudonymise
 

@@ -32,6 +32,7 @@ from clusterlib.donnees.lecture import lire_jeu
 from clusterlib.donnees.modele import Cluster, cluster_depuis_jeu
 from clusterlib.donnees.validation import valider_jeu
 from clusterlib.fichiers import ecrire_atomique
+from clusterlib.ressources import dossier_carnets
 
 __all__ = [
     "FORMATS",
@@ -50,13 +51,11 @@ _ARRET = threading.Event()
 
 
 def notebook_rapport() -> Path:
-    """Le notebook du rapport (``notebooks/rapport_cluster.ipynb`` du dépôt)."""
-    chemin = Path(__file__).resolve().parents[2] / "notebooks" / "rapport_cluster.ipynb"
-    if not chemin.exists():
-        raise FileNotFoundError(
-            f"notebook du rapport introuvable : {chemin} ; installez clusterlib depuis le dépôt "
-            "(pip install -e .)"
-        )
+    """Le notebook du rapport (``notebooks/rapport_cluster.ipynb``, livré avec le paquet)."""
+    dossier = dossier_carnets()
+    chemin = dossier / "rapport_cluster.ipynb" if dossier else None
+    if chemin is None or not chemin.exists():
+        raise FileNotFoundError("notebook du rapport introuvable dans le paquet installé : réinstallez clusterlib")
     return chemin
 
 
