@@ -16,6 +16,7 @@ from clusterlib.donnees.lecture import SUFFIXES_CLASSEUR, lire_jeu
 from clusterlib.donnees.modele import Cluster, load
 from clusterlib.donnees.problemes import ErreurDonnees
 from clusterlib.donnees.validation import valider_jeu
+from clusterlib.referentiel import regles
 
 __all__ = ["main"]
 
@@ -135,7 +136,7 @@ def _parseur() -> argparse.ArgumentParser:
     rapport.add_argument("--out", required=True, metavar="DOSSIER", type=Path, help="dossier des rapports")
     rapport.add_argument("--jobs", type=_entier_positif, default=1, metavar="N", dest="travaux",
                          help="nombre de rapports exécutés en parallèle (un processus chacun ; 1 par défaut)")
-    rapport.add_argument("--campagne", metavar="AAAA-AAAA", default=None,
+    rapport.add_argument("--campagne", metavar=regles.format_campagne(), default=None,
                          help="campagne étudiée (par défaut : la campagne en cours de chaque cluster)")
     rapport.add_argument("--formats", type=_formats, default=("html", "ipynb"), metavar="LISTE",
                          help="formats à garder, séparés par des virgules : html, ipynb (par défaut les deux)")

@@ -32,6 +32,7 @@ import pandas as pd
 
 from clusterlib import referentiel
 from clusterlib.presentation.format_fr import nombre, pourcentage
+from clusterlib.referentiel import regles as regles_valeurs
 
 if TYPE_CHECKING:
     from clusterlib.donnees.modele import Cluster
@@ -207,13 +208,13 @@ def _table_scores(source: Any) -> pd.DataFrame:
     if inconnus.any():
         exemples = ", ".join(sorted(map(str, table.loc[inconnus, "indicateur"].unique()))[:5])
         raise ScoresInvalides(f"indicateur(s) inconnu(s) dans les notes : {exemples} ; attendu : un "
-                              "identifiant de la grille, de 1.1 à 6.4")
-    echelle = _grille()["echelle"]
-    hors = ~table["score"].between(echelle["minimum"], echelle["maximum"])
+                              f"identifiant de la grille, de {regles_valeurs.plage_indicateurs()}")
+    echelle = regles_valeurs.echelle_notes()
+    hors = ~table["score"].between(echelle.minimum, echelle.maximum)
     if hors.any():
         exemples = ", ".join(nombre(v, 1) for v in sorted(table.loc[hors, "score"].unique())[:5])
-        raise ScoresInvalides(f"note(s) hors de l'échelle : {exemples} ; attendu : une note de "
-                              f"{echelle['minimum']} à {echelle['maximum']}")
+        raise ScoresInvalides(f"note(s) hors de l'échelle : {exemples} ; attendu : une note "
+                              f"{echelle.texte()}")
     return table
 
 

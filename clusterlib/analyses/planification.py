@@ -32,6 +32,7 @@ import pandas as pd
 
 from clusterlib import referentiel
 from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage
+from clusterlib.referentiel import regles
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -947,11 +948,11 @@ def indicateurs_plan(avancement_plan: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fenetre_campagne(campagne: str) -> tuple[pd.Period, pd.Period]:
-    m = re.fullmatch(r"(\d{4})-(\d{4})", str(campagne))
-    if not m:
-        raise ErreurPlanification(f"campagne « {campagne} » invalide ; attendu : AAAA-AAAA, par exemple 2025-2026")
+    normale = regles.campagne(campagne)
+    if normale is None:
+        raise ErreurPlanification(f"campagne « {campagne} » invalide ; attendu : {regles.campagne_attendue()}")
     mois = int(_ref()["mois_debut_campagne"])
-    debut = pd.Period(year=int(m[1]), month=mois, freq="M")
+    debut = pd.Period(year=int(normale[:4]), month=mois, freq="M")
     return debut, debut + 11
 
 
@@ -1025,7 +1026,8 @@ def suivi_campagne(
     if av.empty and plan_precedent is None:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in colonnes})
     if plan_precedent is None and source_campagne is None:
-        raise ErreurPlanification("suivi de campagne : précisez la campagne (AAAA-AAAA) ou donnez le plan précédent")
+        raise ErreurPlanification(f"suivi de campagne : précisez la campagne ({regles.format_campagne()}) "
+                                  "ou donnez le plan précédent")
     fenetre = _fenetre_campagne(source_campagne) if plan_precedent is None else None
     lignes = []
     for _, lg in av.iterrows():

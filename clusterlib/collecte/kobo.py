@@ -52,7 +52,7 @@ from clusterlib.donnees.lecture import lignes_feuille, lire_csv, lire_jeu, ouvri
 from clusterlib.donnees.problemes import ErreurDonnees, Probleme
 from clusterlib.donnees.validation import lire_nombre, valider_jeu
 from clusterlib.fichiers import ecriture_atomique
-from clusterlib.referentiel import cle_normalisee
+from clusterlib.referentiel import cle_normalisee, regles
 
 __all__ = [
     "COLONNE_SOUMISSION",
@@ -74,7 +74,6 @@ META = {"start", "end", "today", "deviceid", "username", "simserial", "subscribe
         "submittername", "attachmentspresent", "attachmentsexpected", "status", "reviewstate", "edits",
         "formversion", "formhub/uuid"}
 _ENTIER_EXCEL = re.compile(r"^\d{5}(\.0+)?$")
-_CAMPAGNE = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 # --- Lecture de l'export ---------------------------------------------------------------------------
@@ -731,12 +730,12 @@ class _Fusion:
             v = s.ligne.valeurs
             lieu = {"fichier": s.ligne.origine, "ligne": s.ligne.numero}
             campagne = str(v.get("campagne", ""))
-            m = _CAMPAGNE.match(campagne)
-            if not m or int(m[2]) != int(m[1]) + 1:
+            if regles.campagne(campagne) is None:
                 self.bilan.rejets.append(Probleme(**lieu, colonne="campagne", message=f"soumission rejetée : "
-                                                  f"campagne « {campagne} » ; attendu : deux années qui se suivent, "
-                                                  "par exemple 2025-2026"))
+                                                  f"campagne « {campagne} » ; attendu : "
+                                                  f"{regles.campagne_attendue()}"))
                 continue
+            campagne = regles.campagne(campagne)
             evaluateur = str(v.get("evaluateur", "")).strip()
             if not evaluateur:
                 self.bilan.rejets.append(Probleme(**lieu, colonne="evaluateur", message="soumission rejetée : "

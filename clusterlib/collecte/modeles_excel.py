@@ -29,7 +29,7 @@ from clusterlib.donnees.lecture import lire_csv, lire_jeu
 from clusterlib.donnees.problemes import ErreurDonnees, lettre_colonne
 from clusterlib.donnees.validation import lire_nombre
 from clusterlib.fichiers import ecrire_atomique, ecriture_atomique
-from clusterlib.referentiel import Colonne
+from clusterlib.referentiel import Colonne, regles
 
 __all__ = [
     "FEUILLE_LIRE",
@@ -194,7 +194,7 @@ def _valeurs_admises(colonne: Colonne) -> str:
         return "\n".join(f"{code} = {referentiel.libelle(colonne.valeurs, code)}"
                          for code in referentiel.codes(colonne.valeurs))
     if colonne.type == "indicateur":
-        return "1.1 à 6.4 : voir la liste des indicateurs en bas de cette feuille"
+        return f"{regles.plage_indicateurs()} : voir la liste des indicateurs en bas de cette feuille"
     if colonne.reference:
         return f"un id de la feuille {colonne.reference}"
     morceaux = []

@@ -20,13 +20,12 @@ import pandas as pd
 from clusterlib import referentiel
 from clusterlib.donnees.lecture import FicheBrute, JeuBrut, TableBrute, lire_jeu
 from clusterlib.donnees.problemes import Probleme, lettre_colonne
-from clusterlib.referentiel import Colonne, cle_normalisee
+from clusterlib.referentiel import Colonne, cle_normalisee, regles
 
 __all__ = ["JeuValide", "lire_booleen", "lire_nombre", "valider", "valider_jeu"]
 
 _ESPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _NOMBRE = re.compile(r"^[+-]?(\d+([.,]\d+)*([.,]\d*)?|[.,]\d+)$")
-_CAMPAGNE = re.compile(r"^(\d{4})\s*[-/]\s*(\d{4})$")
 _MOIS = re.compile(r"^(\d{4})-(\d{1,2})(-\d{1,2})?$")
 _VRAI = {"true", "vrai", "oui", "1", "yes", "o", "x"}
 _FAUX = {"false", "faux", "non", "0", "no", "n"}
@@ -96,11 +95,6 @@ def _codes_normalises(enumeration: str) -> dict[str, str]:
     return {cle_normalisee(code): code for code in referentiel.codes(enumeration)}
 
 
-@cache
-def _ids_indicateurs() -> tuple[str, ...]:
-    return tuple(referentiel.indicateurs()["indicateur"])
-
-
 def _proche(valeur: str, possibles: list[str] | tuple[str, ...]) -> str | None:
     cle = cle_normalisee(valeur)
     cles = {cle_normalisee(p): p for p in possibles}
@@ -136,11 +130,10 @@ def _convertir(colonne: Colonne, texte: str) -> tuple[Any, str | None]:
         code = _codes_normalises(colonne.valeurs or "").get(cle_normalisee(texte))
         return (code, None) if code else (None, _attendu_enum(colonne.valeurs or "", texte))
     if t == "campagne":
-        m = _CAMPAGNE.match(texte)
-        if not m or int(m[2]) != int(m[1]) + 1:
-            return None, (f"campagne « {texte} » invalide ; attendu : deux années qui se suivent "
-                          "au format AAAA-AAAA, par exemple 2025-2026")
-        return f"{m[1]}-{m[2]}", None
+        normale = regles.campagne(texte)
+        if normale is None:
+            return None, f"campagne « {texte} » invalide ; attendu : {regles.campagne_attendue()}"
+        return normale, None
     if t == "mois":
         m = _MOIS.match(texte)
         if not m or not 1 <= int(m[2]) <= 12:
@@ -148,10 +141,10 @@ def _convertir(colonne: Colonne, texte: str) -> tuple[Any, str | None]:
         return f"{m[1]}-{int(m[2]):02d}", None
     if t == "indicateur":
         ident = texte.replace(",", ".").strip()
-        if ident in _ids_indicateurs():
+        if ident in regles.ids_indicateurs():
             return ident, None
         return None, (f"indicateur « {texte} » inconnu ; attendu : un identifiant de la grille, "
-                      "de 1.1 à 6.4 (6 axes de 4 indicateurs)")
+                      f"de {regles.plage_indicateurs()}")
     if t == "booleen":
         try:
             return lire_booleen(texte), None

@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,13 @@ from clusterlib.donnees.lecture import decoder
 from clusterlib.donnees.lecture import separateur as deviner_separateur
 from clusterlib.donnees.modele import load
 from clusterlib.fichiers import ecrire_atomique
+from clusterlib.referentiel import regles
 
 __all__ = ["ErreurFormulaire", "FormulaireNotation", "enregistrer_notes", "formulaire_notation"]
 
 COLONNES = ("campagne", "indicateur", "score", "justification", "evaluateur")
 """Colonnes écrites dans un nouveau fichier ``scores.csv``."""
 
-_CAMPAGNE = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{4})\s*$")
 
 
 class ErreurFormulaire(ValueError):
@@ -50,10 +49,7 @@ class ErreurFormulaire(ValueError):
 
 def _campagne_normalisee(texte: str) -> str | None:
     """« 2025-2026 », « 2025/2026 », « 2025 - 2026 » → « 2025-2026 » ; ``None`` si invalide."""
-    m = _CAMPAGNE.match(str(texte))
-    if not m or int(m[2]) != int(m[1]) + 1:
-        return None
-    return f"{m[1]}-{m[2]}"
+    return regles.campagne(texte)
 
 
 def _texte_une_ligne(texte: Any) -> str:
@@ -72,19 +68,20 @@ def enregistrer_notes(chemin_scores: str | Path, campagne: str, evaluateur: str,
     chemin_scores = Path(chemin_scores)
     campagne_ok = _campagne_normalisee(campagne)
     if campagne_ok is None:
-        raise ErreurFormulaire(f"campagne « {campagne} » invalide ; attendu : deux années qui se suivent, "
-                               "par exemple 2025-2026")
+        raise ErreurFormulaire(f"campagne « {campagne} » invalide ; attendu : {regles.campagne_attendue()}")
     evaluateur = _texte_une_ligne(evaluateur)
     if not evaluateur:
         raise ErreurFormulaire("nom de l'évaluateur manquant ; attendu : qui donne ces notes "
                                "(par exemple « Coach externe » ou un nom)")
-    ids = set(referentiel.indicateurs()["indicateur"])
+    ids = set(regles.ids_indicateurs())
     inconnus = sorted(set(map(str, notes["indicateur"])) - ids)
     if inconnus:
-        raise ErreurFormulaire(f"indicateur(s) inconnu(s) : {', '.join(inconnus)} ; attendu : 1.1 à 6.4")
+        raise ErreurFormulaire(f"indicateur(s) inconnu(s) : {', '.join(inconnus)} ; "
+                               f"attendu : {regles.plage_indicateurs()}")
     scores = pd.to_numeric(notes["score"], errors="coerce")
-    if not scores.isin([1, 2, 3, 4]).all():
-        raise ErreurFormulaire("note hors de l'échelle ; attendu : un entier de 1 à 4")
+    echelle = regles.echelle_notes()
+    if not scores.isin(echelle.niveaux).all():
+        raise ErreurFormulaire(f"note hors de l'échelle ; attendu : un entier {echelle.texte()}")
 
     ancien: bytes | None = chemin_scores.read_bytes() if chemin_scores.exists() else None
     if ancien is not None:
@@ -252,7 +249,7 @@ class FormulaireNotation:
                 blocs.append(ligne.widget)
         self.campagne = widgets.Combobox(
             options=cluster.campagnes(), value=campagne or cluster.campagne, description="Campagne",
-            placeholder="AAAA-AAAA", ensure_option=False, style={"description_width": "initial"})
+            placeholder=regles.format_campagne(), ensure_option=False, style={"description_width": "initial"})
         self.evaluateur = widgets.Text(
             value=evaluateur, description="Évaluateur", placeholder="Nom ou rôle (Coach externe…)",
             style={"description_width": "initial"})

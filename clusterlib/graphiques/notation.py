@@ -23,6 +23,7 @@ from matplotlib.patches import Patch, Rectangle
 from clusterlib import referentiel
 from clusterlib.graphiques import NIVEAUX_COULEURS, PALETTE, largeur_a4
 from clusterlib.presentation.format_fr import nombre
+from clusterlib.referentiel import regles
 
 __all__ = [
     "HACHURES",
@@ -101,7 +102,7 @@ def radar_axes(axes: pd.DataFrame, reference: pd.DataFrame | None = None, campag
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
     ax.set_ylim(0, 4)
-    ax.set_yticks([1, 2, 3, 4])
+    ax.set_yticks(regles.echelle_notes().niveaux)
     ax.set_yticklabels(["1", "2", "3", "4"], fontsize=8, color=_GRIS)
     ax.set_rlabel_position(180 / nb)
     ax.grid(color="#BBBBBB", linewidth=0.7)
@@ -234,7 +235,7 @@ def evolution_campagnes(historique: pd.DataFrame, titre: str | None = None) -> F
                                                                           strict=True)], fontsize=8.5)
     ax.set_xlim(-0.3, len(x) - 0.7)
     ax.set_ylim(0.9, 4.1)
-    ax.set_yticks([1, 2, 3, 4])
+    ax.set_yticks(regles.echelle_notes().niveaux)
     ax.set_ylabel("Note (1 à 4)", fontsize=8.5)
     ax.set_xlabel("Campagne", fontsize=8.5)
     ax.spines[["top", "right"]].set_visible(False)
