@@ -13,8 +13,7 @@ from pathlib import Path
 
 from clusterlib import __version__
 from clusterlib.donnees.lecture import SUFFIXES_CLASSEUR, lire_jeu
-from clusterlib.donnees.modele import Cluster, load
-from clusterlib.donnees.problemes import ErreurDonnees
+from clusterlib.donnees.modele import Cluster, cluster_depuis_jeu
 from clusterlib.donnees.validation import valider_jeu
 from clusterlib.referentiel import regles
 
@@ -196,10 +195,7 @@ def _commande_validate(chemins: Sequence[Path]) -> int:
             print(f"INVALIDE  {chemin} : {len(erreurs)} erreur(s)")
         else:
             print(f"VALIDE    {chemin}")
-            try:
-                print(_resume(load(chemin)))
-            except ErreurDonnees as exc:  # ne devrait pas arriver : même validation
-                print(f"    {exc}")
+            print(_resume(cluster_depuis_jeu(jeu)))  # le jeu déjà validé : pas de seconde lecture
         for probleme in [*erreurs, *avertissements]:
             print(f"  - {probleme}")
     total = len(chemins)
