@@ -54,3 +54,26 @@ def test_plage_et_echelle_suivent_la_grille() -> None:
     assert regles.echelle_notes().niveaux == tuple(range(echelle["minimum"], echelle["maximum"] + 1))
     exemple = referentiel.lire("format_donnees.yml")["regles"]["campagne"]["exemple"]
     assert regles.campagne_attendue().endswith(str(exemple))
+
+
+@pytest.mark.parametrize("nom", referentiel.fichiers())
+def test_chaque_fichier_du_referentiel_suit_son_schema(nom: str) -> None:
+    assert referentiel.verifier(nom) == []
+
+
+def test_une_faute_de_frappe_dans_le_referentiel_est_signalee(monkeypatch: pytest.MonkeyPatch) -> None:
+    import copy
+
+    original = referentiel.lire("format_donnees.yml")
+    fautif = copy.deepcopy(original)
+    colonne = fautif["tables"]["acteurs"]["colonnes"][0]
+    colonne["requsie"] = colonne.pop("requise")
+    lire = referentiel._lire
+
+    def lire_fautif(nom: str):
+        return fautif if nom == "format_donnees.yml" else lire(nom)
+
+    monkeypatch.setattr(referentiel, "_lire", lire_fautif)
+    ecarts = referentiel.verifier("format_donnees.yml")
+    assert any("tables → acteurs → colonnes → 0" in e and "requise" in e for e in ecarts), ecarts
+    assert any("requsie" in e for e in ecarts), ecarts

@@ -28,11 +28,13 @@ __all__ = [
     "enumerations",
     "exemple_table",
     "fiche",
+    "fichiers",
     "grille",
     "indicateurs",
     "libelle",
     "lire",
     "tables",
+    "verifier",
 ]
 
 
@@ -243,3 +245,55 @@ def niveaux_notes() -> pd.DataFrame:
             "description": " ".join(n["description"].split()),
         })
     return pd.DataFrame(lignes)
+
+
+def fichiers() -> tuple[str, ...]:
+    """Les fichiers YAML du référentiel (hors schémas), dans l'ordre alphabétique."""
+    return tuple(sorted(
+        p.name for p in resources.files(__package__).iterdir()
+        if p.name.endswith(".yml") and p.name != "schemas.yml"
+    ))
+
+
+def verifier(nom: str) -> list[str]:
+    """Contrôle un fichier du référentiel avec son schéma (``schemas.yml``) ; renvoie les écarts.
+
+    Chaque écart est une phrase en français qui situe la clé fautive (« grille.yml, axes → 0 →
+    indicateurs → 3 : … »). Une liste vide : le fichier est conforme. Un fichier sans schéma
+    est un écart.
+    """
+    import jsonschema  # seulement pour ce contrôle : son import est lent
+
+    schemas = _lire("schemas.yml")
+    schema = schemas["fichiers"].get(nom)
+    if schema is None:
+        return [f"{nom} : aucun schéma dans schemas.yml ; ajoutez-en un"]
+    schema = {**schema, "$defs": schemas.get("$defs", {})}
+    ecarts = []
+    for erreur in sorted(jsonschema.Draft202012Validator(schema).iter_errors(_lire(nom)), key=lambda e: list(e.path)):
+        lieu = " → ".join(str(p) for p in erreur.absolute_path) or "racine"
+        ecarts.append(f"{nom}, {lieu} : {_ecart_fr(erreur)}")
+    return ecarts
+
+
+def _ecart_fr(erreur: Any) -> str:
+    """Le message d'une erreur de jsonschema, en français."""
+    v = erreur.validator
+    if v == "required":
+        manquantes = [k for k in erreur.validator_value if k not in (erreur.instance or {})]
+        return f"clé(s) obligatoire(s) absente(s) : {', '.join(manquantes)}"
+    if v == "additionalProperties":
+        connues = set(erreur.schema.get("properties", {}))
+        inconnues = [k for k in erreur.instance if k not in connues]
+        return f"clé(s) inconnue(s) : {', '.join(map(str, inconnues))} ; clés admises : {', '.join(sorted(connues))}"
+    if v == "type":
+        return f"valeur « {erreur.instance} » du mauvais type ; attendu : {erreur.validator_value}"
+    if v == "enum":
+        return f"valeur « {erreur.instance} » inconnue ; attendu : {', '.join(map(str, erreur.validator_value))}"
+    if v == "pattern":
+        return f"valeur « {erreur.instance} » mal formée (motif attendu : {erreur.validator_value})"
+    if v == "minItems":
+        return f"liste trop courte ; attendu : au moins {erreur.validator_value} élément(s)"
+    if v == "minLength":
+        return "texte vide ; attendu : un texte"
+    return f"valeur non conforme au schéma ({v})"
