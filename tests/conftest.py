@@ -7,6 +7,7 @@ maîtriser l'encodage, le séparateur et les fins de ligne comme le ferait un ta
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,6 +15,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+
+import clusterlib
+from clusterlib.donnees import echantillons
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -131,3 +135,21 @@ def cluster_minimal(tmp_path: Path) -> Path:
 def classeur_minimal(tmp_path: Path) -> Path:
     """Le même cluster sous forme de classeur ``.xlsx`` (feuilles cluster, acteurs, relations)."""
     return creer_classeur(tmp_path / "soja" / "cluster.xlsx", feuilles_cluster())
+
+
+# --- Les clusters d'exemple, chargés une fois pour toute la session ---------------------------
+
+NOMS_EXEMPLES: tuple[str, ...] = tuple(echantillons.noms())
+"""Les exemples livrés avec le paquet (la liste du paquet, pas une liste recopiée ici)."""
+
+
+@functools.cache
+def exemple(nom: str) -> clusterlib.Cluster:
+    """Le cluster d'exemple ``nom``, chargé une fois : un exemple absent ou invalide fait échouer, jamais sauter."""
+    return clusterlib.load(echantillons.chemin(nom))
+
+
+@pytest.fixture(scope="session")
+def exemples() -> dict[str, clusterlib.Cluster]:
+    """Tous les clusters d'exemple, par nom."""
+    return {nom: exemple(nom) for nom in NOMS_EXEMPLES}

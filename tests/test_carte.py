@@ -13,11 +13,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import exemple
 from test_reseau import ACTEURS_MINI, ecrire_cluster
 
 import clusterlib
 from clusterlib.analyses import reseau
-from clusterlib.donnees import echantillons
 from clusterlib.donnees.modele import Cluster, Fiche
 from clusterlib.graphiques import enregistrer, largeur_a4
 from clusterlib.graphiques.carte import STYLES, _envelopper, _nom_court, chevauchements, dessiner_carte
@@ -152,10 +152,7 @@ def test_grand_cluster_regroupe(style):
 
 
 def _echantillon(nom: str) -> clusterlib.Cluster:
-    try:
-        return clusterlib.load(echantillons.chemin(nom))
-    except FileNotFoundError:
-        pytest.skip(f"échantillon {nom} absent")
+    return exemple(nom)
 
 
 @pytest.mark.parametrize("style", STYLES)

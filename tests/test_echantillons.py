@@ -30,8 +30,7 @@ CHEMINS = echantillons()
 
 @pytest.mark.parametrize("chemin", CHEMINS or [None], ids=[p.name for p in CHEMINS] or ["aucun"])
 def test_echantillon_valide_et_fictif(chemin: Path | None) -> None:
-    if chemin is None:
-        pytest.skip("data/samples ne contient encore aucun cluster")
+    assert chemin is not None, "data/samples ne contient aucun cluster d'exemple"
     cluster = clusterlib.load(chemin)
     assert cluster.fiche.donnees_fictives is True
     assert cluster.source == chemin
@@ -42,8 +41,7 @@ def test_echantillon_valide_et_fictif(chemin: Path | None) -> None:
 
 
 def test_validate_sur_tous_les_echantillons(capsys: pytest.CaptureFixture[str]) -> None:
-    if not CHEMINS:
-        pytest.skip("data/samples ne contient encore aucun cluster")
+    assert CHEMINS, "data/samples ne contient aucun cluster d'exemple"
     code = main(["validate", *map(str, CHEMINS)])
     sortie = capsys.readouterr().out
     assert code == 0, sortie

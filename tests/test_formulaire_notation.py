@@ -167,10 +167,7 @@ def test_cluster_sans_scores_cree_le_fichier(dossier):
 def test_classeur_demande_un_chemin_de_scores(tmp_path):
     from clusterlib.donnees import echantillons
 
-    try:
-        classeur = echantillons.chemin("soja-djidja.xlsx")
-    except FileNotFoundError:
-        pytest.skip("classeur d'exemple pas encore disponible")
+    classeur = echantillons.chemin("soja-djidja.xlsx")
     copie = tmp_path / classeur.name
     shutil.copy(classeur, copie)
     with pytest.raises(ErreurFormulaire, match="chemin_scores"):

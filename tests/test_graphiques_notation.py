@@ -9,11 +9,10 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import exemple
 from matplotlib.patches import Rectangle
 
-import clusterlib
 from clusterlib.analyses import notation
-from clusterlib.donnees import echantillons
 from clusterlib.graphiques import NIVEAUX_COULEURS, enregistrer
 from clusterlib.graphiques import notation as g
 
@@ -133,12 +132,8 @@ NOMS = ["riz-glazoue", "ananas-allada", "soja-djidja", "piment-dynamique-emergen
 
 @pytest.mark.parametrize("nom", NOMS)
 def test_graphiques_de_chaque_exemple_et_campagne(nom, tmp_path):
-    try:
-        cluster = clusterlib.load(echantillons.chemin(nom))
-    except FileNotFoundError:
-        pytest.skip(f"cluster d'exemple {nom} pas encore disponible")
-    if cluster.scores is None:
-        pytest.skip(f"{nom} n'a pas de notes")
+    cluster = exemple(nom)
+    assert cluster.scores is not None, "l'exemple doit avoir des notes"
     campagnes = sorted(cluster.scores["campagne"].unique())
     histo = notation.scores_campagnes(cluster)
     assert enregistrer(g.evolution_campagnes(histo), tmp_path / "evolution.png", dpi=60).stat().st_size > 0

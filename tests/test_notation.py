@@ -7,11 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import exemple
 
-import clusterlib
 from clusterlib import referentiel
 from clusterlib.analyses import notation
-from clusterlib.donnees import echantillons
 from clusterlib.donnees.modele import Cluster, Fiche
 
 # --- Données faites à la main ------------------------------------------------------------------
@@ -441,12 +440,8 @@ def _calcul_direct(scores: pd.DataFrame, campagne: str) -> dict:
 
 @pytest.mark.parametrize("nom", ["riz-glazoue", "ananas-allada", "soja-djidja", "piment-dynamique-emergente"])
 def test_clusters_d_exemple(nom):
-    try:
-        cluster = clusterlib.load(echantillons.chemin(nom))
-    except FileNotFoundError:
-        pytest.skip(f"cluster d'exemple {nom} pas encore disponible")
-    if cluster.scores is None:
-        pytest.skip(f"{nom} n'a pas de notes")
+    cluster = exemple(nom)
+    assert cluster.scores is not None, "l'exemple doit avoir des notes"
     for campagne in sorted(cluster.scores["campagne"].unique()):
         attendu = _calcul_direct(cluster.scores, campagne)
         obtenu = notation.synthese_scores(cluster, campagne)
@@ -464,10 +459,7 @@ def test_clusters_d_exemple(nom):
 
 def test_riz_glazoue_2023_2024_a_la_main():
     """Quelques valeurs lues dans data/samples/riz-glazoue/scores.csv et calculées à la main."""
-    try:
-        cluster = clusterlib.load(echantillons.chemin("riz-glazoue"))
-    except FileNotFoundError:
-        pytest.skip("cluster d'exemple pas encore disponible")
+    cluster = exemple("riz-glazoue")
     s = notation.synthese_scores(cluster, "2023-2024")
     # 5.3 et 6.3 ne sont pas notés en 2023-2024 : 22 indicateurs sur 24.
     assert s["indicateurs"]["5.3"] is None and s["indicateurs"]["6.3"] is None

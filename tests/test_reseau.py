@@ -10,10 +10,10 @@ import networkx as nx
 import pandas as pd
 import pytest
 import yaml
+from conftest import exemple
 
 import clusterlib
 from clusterlib.analyses import reseau
-from clusterlib.donnees import echantillons
 
 # --- Petits clusters écrits dans tmp_path -------------------------------------------------
 
@@ -142,10 +142,7 @@ def test_table_relations_et_export_csv(mini, tmp_path):
 
 @pytest.mark.parametrize("nom", ["riz-glazoue", "ananas-allada", "soja-djidja.xlsx", "piment-dynamique-emergente"])
 def test_exports_des_echantillons(nom, tmp_path):
-    try:
-        cluster = clusterlib.load(echantillons.chemin(nom))
-    except FileNotFoundError:
-        pytest.skip(f"échantillon {nom} absent")
+    cluster = exemple(nom)
     relu = nx.read_graphml(reseau.exporter_graphml(cluster, tmp_path / "r.graphml"), force_multigraph=True)
     assert (relu.number_of_nodes(), relu.number_of_edges()) == (len(cluster.acteurs), len(cluster.relations))
     relu = nx.read_gexf(reseau.exporter_gexf(cluster, tmp_path / "r.gexf"))
@@ -423,10 +420,7 @@ def test_regroupement_monte_de_niveau(tmp_path):
 
 @pytest.mark.parametrize("nom", ["riz-glazoue", "ananas-allada", "soja-djidja.xlsx", "piment-dynamique-emergente"])
 def test_synthese_des_echantillons(nom):
-    try:
-        cluster = clusterlib.load(echantillons.chemin(nom))
-    except FileNotFoundError:
-        pytest.skip(f"échantillon {nom} absent")
+    cluster = exemple(nom)
     s = reseau.synthese_reseau(cluster)
     assert set(s) == {"nb_acteurs", "nb_relations", "agregateur", "agregateur_central", "taux_contractualisation",
                       "taux_respect", "maillons_manquants", "acteurs_isoles"}
