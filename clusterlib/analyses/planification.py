@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from clusterlib import referentiel
+from clusterlib.presentation.dates import mois_court
 from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage
 from clusterlib.referentiel import regles
 
@@ -80,7 +81,6 @@ def _ref() -> dict[str, Any]:
 ETATS: tuple[str, ...] = tuple(e["code"] for e in _ref()["etats"])
 """Les états d'une action à une date de référence, dans l'ordre de présentation."""
 
-_MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 A_COMPLETER: str = _ref()["tableaux"]["tableau_7"]["a_completer"]
 """Ce qu'on écrit dans une case que les données ne permettent pas de remplir."""
 _A_COMPLETER = A_COMPLETER
@@ -233,7 +233,7 @@ def periode(debut: Any, fin: Any) -> str:
     d, f = _mois(debut), _mois(fin)
 
     def ecrire(p: pd.Period) -> str:
-        return f"{_MOIS_COURTS[p.month - 1]} {p.year}"
+        return mois_court(p.month, p.year)
 
     if d is None and f is None:
         return ""

@@ -19,6 +19,7 @@ from matplotlib.patches import Patch
 
 from clusterlib.analyses.planification import ETATS, libelle_etat, lire_date
 from clusterlib.graphiques import PALETTE, largeur_a4
+from clusterlib.presentation.dates import mois_court
 
 __all__ = ["STYLE_ETATS", "budget", "etats", "gantt", "indicateurs"]
 
@@ -31,12 +32,11 @@ STYLE_ETATS: dict[str, dict[str, Any]] = {
 }
 """Couleur et motif de chaque état d'action (couleurs Okabe-Ito)."""
 
-_MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 def _mois_fr(x: float, _pos: Any = None) -> str:
     d = mdates.num2date(x)
-    return f"{_MOIS[d.month - 1]}\n{d.year}"
+    return mois_court(d.month, d.year, separateur="\n")
 
 
 def _couper(texte: str, largeur: int) -> str:
