@@ -677,13 +677,19 @@ def _mesure_contrats(
     return mesure
 
 
+def _table_de_campagne(table: pd.DataFrame | None, campagne: str, absente: str,
+                       sans_campagne: str) -> tuple[pd.DataFrame | None, _Constat | None]:
+    """La table si elle a des lignes de la campagne ; sinon le constat qui dit pourquoi il n'y a pas de mesure."""
+    if table is None:
+        return None, _Constat(None, absente)
+    if not (table["campagne"] == campagne).any():
+        return None, _Constat(None, sans_campagne)
+    return table, None
+
+
 def _performances(cluster: Cluster, campagne: str) -> tuple[pd.DataFrame | None, _Constat | None]:
-    perf = cluster.performances
-    if perf is None:
-        return None, _Constat(None, "pas de table performances")
-    if not (perf["campagne"] == campagne).any():
-        return None, _Constat(None, f"aucune livraison enregistrée pour {campagne} dans performances")
-    return perf, None
+    return _table_de_campagne(cluster.performances, campagne, "pas de table performances",
+                              f"aucune livraison enregistrée pour {campagne} dans performances")
 
 
 def _mesure_evolution_volumes(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
@@ -771,12 +777,9 @@ def _comptes_par_maillon(cluster: Cluster) -> pd.DataFrame | None:
 def _valeur_ajoutee(cluster: Cluster, campagne: str) -> tuple[pd.DataFrame | None, _Constat | None]:
     if cluster.comptes is None:
         return None, _Constat(None, "pas de table comptes")
-    va = _comptes_par_maillon(cluster)
-    if va is None:
-        return None, _Constat(None, "calcul de la valeur ajoutée indisponible (module des comptes absent)")
-    if not (va["campagne"] == campagne).any():
-        return None, _Constat(None, f"aucun compte d'exploitation pour {campagne}")
-    return va, None
+    return _table_de_campagne(_comptes_par_maillon(cluster), campagne,
+                              "calcul de la valeur ajoutée indisponible (module des comptes absent)",
+                              f"aucun compte d'exploitation pour {campagne}")
 
 
 def _mesure_evolution_valeur_ajoutee(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:

@@ -461,26 +461,22 @@ def dependance(cluster: Cluster, acteur: str | None = None) -> dict[str, Any]:
         parts=pd.DataFrame(lignes, columns=["sens", "partenaire", "nom", "volume", "unite", "part"]),
     )
     phrases = []
-    if appro["nb"]:
-        phrase = (f"{noms.get(acteur, acteur)} s'approvisionne auprès de {appro['nb']} fournisseur(s) ; "
-                  f"le premier, {noms.get(appro['principal'], appro['principal'])}, fournit "
-                  f"{_pourcent(appro['part_principal'])} du volume (concentration "
-                  f"{resultat['niveau_fournisseurs']}, indice {nombre(appro['hhi'], 2)}).")
-        if appro["part_principal"] >= reglages["part_principal_forte"]:
-            phrase += " Forte dépendance envers un seul fournisseur."
+    # (flux, début de phrase, partenaires, verbe, niveau, dépendance, phrase quand rien n'est connu)
+    for flux, debut, partenaires, verbe, niveau, seul, rien in (
+        (appro, f"{noms.get(acteur, acteur)} s'approvisionne auprès de", "fournisseur(s)", "fournit",
+         resultat["niveau_fournisseurs"], "fournisseur", "Aucun approvisionnement en produit avec un volume connu."),
+        (ventes, "Il vend à", "acheteur(s)", "prend", resultat["niveau_acheteurs"], "acheteur",
+         "Aucune vente de produit avec un volume connu."),
+    ):
+        if not flux["nb"]:
+            phrases.append(rien)
+            continue
+        phrase = (f"{debut} {flux['nb']} {partenaires} ; le premier, {noms.get(flux['principal'], flux['principal'])}, "
+                  f"{verbe} {_pourcent(flux['part_principal'])} du volume (concentration {niveau}, "
+                  f"indice {nombre(flux['hhi'], 2)}).")
+        if flux["part_principal"] >= reglages["part_principal_forte"]:
+            phrase += f" Forte dépendance envers un seul {seul}."
         phrases.append(phrase)
-    else:
-        phrases.append("Aucun approvisionnement en produit avec un volume connu.")
-    if ventes["nb"]:
-        phrase = (f"Il vend à {ventes['nb']} acheteur(s) ; le premier, "
-                  f"{noms.get(ventes['principal'], ventes['principal'])}, prend "
-                  f"{_pourcent(ventes['part_principal'])} du volume (concentration "
-                  f"{resultat['niveau_acheteurs']}, indice {nombre(ventes['hhi'], 2)}).")
-        if ventes["part_principal"] >= reglages["part_principal_forte"]:
-            phrase += " Forte dépendance envers un seul acheteur."
-        phrases.append(phrase)
-    else:
-        phrases.append("Aucune vente de produit avec un volume connu.")
     resultat["constat"] = " ".join(phrases)
     return resultat
 
