@@ -29,6 +29,7 @@ __all__ = [
     "ecriture_atomique",
     "est_classeur_cluster",
     "est_jeu_de_donnees",
+    "meme_fichier",
     "message_systeme",
     "verifier_sortie",
     "verrou",
@@ -112,6 +113,11 @@ def _meme(a: Path, b: Path) -> bool:
         return True
     ia = _identite(a)
     return ia is not None and ia == _identite(b)
+
+
+def meme_fichier(a: str | Path, b: str | Path) -> bool:
+    """Vrai si ``a`` et ``b`` désignent le même fichier (liens symboliques résolus, même sous deux noms)."""
+    return _meme(_reel(a), _reel(b))
 
 
 def _dans(chemin: Path, dossier: Path) -> bool:
