@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -287,13 +287,14 @@ def _occupant(fichier: Path) -> str:
 
 @contextmanager
 def verrou(fichier: str | Path, *, attente: float, commande: str, contenu: dict[str, Any] | None = None,
-           ) -> Iterator[Path]:
+           annonce: Callable[[str], None] | None = None) -> Iterator[Path]:
     """Tient le verrou exclusif ``fichier`` pendant le bloc ; attend au plus ``attente`` secondes.
 
     Le verrou est celui du système (``flock``) : il disparaît avec le processus, même tué par
     ``kill -9``, et ne reste donc jamais « collé ». Le fichier reste sur le disque ; il reçoit
     ``contenu`` (JSON) plus le numéro du processus et l'heure de début. Un même fil d'exécution
-    peut le reprendre (blocs imbriqués). Lève :class:`ErreurVerrou` si l'attente ne suffit pas.
+    peut le reprendre (blocs imbriqués). ``annonce`` reçoit un message quand il faut attendre.
+    Lève :class:`ErreurVerrou` si l'attente ne suffit pas.
     """
     fichier = Path(fichier)
     cle = (str(_reel(fichier)), threading.get_ident())
@@ -313,7 +314,12 @@ def verrou(fichier: str | Path, *, attente: float, commande: str, contenu: dict[
     descripteur = os.open(fichier, os.O_RDWR | os.O_CREAT, 0o666 & ~masque)
     try:
         limite = time.monotonic() + attente
+        annonce_faite = False
         while not _prendre(descripteur):
+            if annonce is not None and not annonce_faite and attente > 0:
+                annonce(f"{commande} : une autre commande écrit dans {fichier.parent}{_occupant(fichier)} ; "
+                        f"attente de sa fin ({attente:g} s au plus)…")
+                annonce_faite = True
             if time.monotonic() >= limite:
                 raise ErreurVerrou(
                     f"{commande} : une autre commande écrit déjà dans {fichier.parent}{_occupant(fichier)} ; "

@@ -289,7 +289,8 @@ def verifier_sortie_rapports(sortie: str | Path, chemins: Iterable[str | Path] =
                 "un autre dossier de sortie (rien n'a été écrit)")
 
 
-def verrou_rapports(sortie: str | Path, attente: float | None = None) -> AbstractContextManager[Path]:
+def verrou_rapports(sortie: str | Path, attente: float | None = None,
+                    annonce: Callable[[str], None] | None = None) -> AbstractContextManager[Path]:
     """Le verrou du dossier des rapports (fichier ``.clusterlib-rapports``, qui le marque aussi).
 
     Un second run vers le même dossier attend au plus ``attente`` secondes (par défaut
@@ -297,8 +298,9 @@ def verrou_rapports(sortie: str | Path, attente: float | None = None) -> Abstrac
     """
     sortie = Path(sortie)
     return verrou(sortie / MARQUEUR_LOT, attente=ATTENTE_VERROU if attente is None else attente,
-                  commande=_COMMANDE, contenu={"outil": "clusterlib", "version": __version__,
-                                               "nature": "dossier des rapports de clusterlib report"})
+                  commande=_COMMANDE, annonce=annonce,
+                  contenu={"outil": "clusterlib", "version": __version__,
+                           "nature": "dossier des rapports de clusterlib report"})
 
 
 # --- Exécution d'un rapport (dans un processus à part : voir clusterlib._execution) ----------
@@ -384,7 +386,8 @@ def _executer_rapport(chemin: Path, ident: str, sortie: Path, campagne: str | No
     refus = _refus_remplacement(cible)
     if refus:
         return Resultat(chemin, "echec", cluster=ident, messages=[refus])
-    temporaire = Path(tempfile.mkdtemp(prefix=f"{_PREFIXE_TEMPORAIRE}{ident}-", dir=sortie))
+    # Chemin absolu : le noyau travaille dans ce dossier (cwd), un chemin relatif y serait relu de travers.
+    temporaire = Path(tempfile.mkdtemp(prefix=f"{_PREFIXE_TEMPORAIRE}{ident}-", dir=os.path.abspath(sortie)))
     try:
         temoin = temporaire / _TEMOIN_TEMPORAIRE
         temoin.write_text(f"dossier temporaire de clusterlib report (processus {os.getpid()})\n", encoding="utf-8")
@@ -679,7 +682,7 @@ def commande_report(
     barre = tqdm(total=len(chemins), desc="Rapports", unit="cluster", file=sys.stderr,
                  disable=None, bar_format="{desc} : {n_fmt}/{total_fmt} |{bar}| {elapsed}")
     try:
-        with verrou_rapports(sortie):
+        with verrou_rapports(sortie, annonce=lambda message: print(message, file=sys.stderr, flush=True)):
             resultats = executer_lot(chemins, sortie, campagne=campagne, disposition=disposition, formats=formats,
                                      travaux=travaux, delai=delai, progression=lambda _r: barre.update(1))
             barre.close()

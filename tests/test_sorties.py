@@ -372,6 +372,7 @@ def test_second_report_attend_la_fin_du_premier(tmp_path: Path, capsys: pytest.C
     premier = _tenir_verrou(sortie, 1.5)
     try:
         assert cli.main(["report", str(INVALIDE), "--out", str(sortie)]) == 1  # attend, puis travaille
+        assert f"attente de sa fin ({rapports.ATTENTE_VERROU:g} s au plus)" in capsys.readouterr().err
         assert (tmp_path / "premier-fini").exists()  # le second a attendu la fin du premier
         assert (sortie / "index.html").exists()
     finally:
@@ -431,10 +432,11 @@ def test_ancien_rapport_remis_en_place_apres_une_coupure(tmp_path: Path) -> None
 
 
 @pytest.mark.lent
-def test_runs_successifs_marque_remplacement_et_synthese(tmp_path: Path) -> None:
+def test_runs_successifs_marque_remplacement_et_synthese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     a = creer_cluster(tmp_path / "a", {**FICHE, "id": "riz-a"})
     b = creer_cluster(tmp_path / "b", {**FICHE, "id": "riz-b"})
-    sortie = tmp_path / "rapports"
+    monkeypatch.chdir(tmp_path)
+    sortie = Path("rapports")  # relatif, comme « --out rapports » : les figures vont bien dans le rapport
     notebook = _notebook(tmp_path, "from pathlib import Path\n(Path(dossier_sortie) / 'figures').mkdir()\n"
                                    "(Path(dossier_sortie) / 'figures' / 'carte.png').write_bytes(b'png')")
     (r,) = rapports.executer_lot([a], sortie, notebook=notebook, formats=("ipynb",))
