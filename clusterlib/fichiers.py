@@ -224,6 +224,7 @@ _MESSAGES_ERRNO = {
     errno.EMFILE: "trop de fichiers ouverts",
     errno.EIO: "erreur d'entrée-sortie du disque",
     errno.ELOOP: "trop de liens symboliques",
+    errno.ENOLCK: "verrous non pris en charge par ce disque",
 }
 if hasattr(errno, "EDQUOT"):
     _MESSAGES_ERRNO[errno.EDQUOT] = "quota de disque dépassé"
@@ -315,7 +316,14 @@ def verrou(fichier: str | Path, *, attente: float, commande: str, contenu: dict[
     try:
         limite = time.monotonic() + attente
         annonce_faite = False
-        while not _prendre(descripteur):
+        while True:
+            try:
+                if _prendre(descripteur):
+                    break
+            except OSError as exc:  # disque réseau sans verrous, par exemple
+                raise ErreurVerrou(f"{commande} : impossible de verrouiller {fichier.parent} "
+                                   f"({message_systeme(exc)}) ; choisissez un dossier de sortie sur un disque "
+                                   "local (rien n'a été écrit)") from None
             if annonce is not None and not annonce_faite and attente > 0:
                 annonce(f"{commande} : une autre commande écrit dans {fichier.parent}{_occupant(fichier)} ; "
                         f"attente de sa fin ({attente:g} s au plus)…")

@@ -691,6 +691,10 @@ def commande_report(
         barre.close()
         print(exc, file=sys.stderr)
         return 2
+    except OSError as exc:  # disque plein pendant la synthèse, dossier retiré en cours de route…
+        barre.close()
+        print(f"{_COMMANDE} : écriture impossible ({message_systeme(exc)})", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         barre.close()
         print("\nInterrompu : aucun rapport à moitié écrit n'a été laissé ; les rapports déjà faits sont gardés.",
