@@ -225,19 +225,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return commande_import_kobo(arguments.export, arguments.form, arguments.out)
         if arguments.commande == "report":
-            from clusterlib.sorties.rapports import commande_report
+            from clusterlib.sorties.rapports import MARQUEUR_LOT, MARQUEUR_RAPPORT, commande_report
 
             introuvables = [c for c in arguments.chemins if not c.exists()]
             for chemin in introuvables:
                 print(f"clusterlib report : chemin introuvable : {chemin}", file=sys.stderr)
             if introuvables:
                 return 2
-            # Un motif comme data/samples/* attrape aussi README.md : ces fichiers sont écartés, et dits.
-            chemins = [c for c in arguments.chemins if c.is_dir() or c.suffix.lower() in SUFFIXES_CLASSEUR]
+            # Un motif comme data/samples/* attrape aussi README.md, ou le dossier des rapports d'un run
+            # précédent : ces chemins sont écartés, et dits.
+            chemins = []
             for chemin in arguments.chemins:
-                if chemin not in chemins:
+                if not (chemin.is_dir() or chemin.suffix.lower() in SUFFIXES_CLASSEUR):
                     print(f"clusterlib report : ignoré, ni un dossier ni un classeur Excel : {chemin}",
                           file=sys.stderr)
+                elif chemin.is_dir() and any((chemin / m).is_file() for m in (MARQUEUR_LOT, MARQUEUR_RAPPORT)):
+                    print(f"clusterlib report : ignoré, c'est un dossier de rapports de clusterlib : {chemin}",
+                          file=sys.stderr)
+                else:
+                    chemins.append(chemin)
             if not chemins:
                 print("clusterlib report : aucun cluster à traiter (attendu : des dossiers de cluster "
                       "ou des classeurs .xlsx)", file=sys.stderr)

@@ -101,7 +101,11 @@ def test_lot_sur_deux_echantillons_et_un_invalide(tmp_path: Path, capsys: pytest
     index = (sortie / "index.html").read_text(encoding="utf-8")
     assert "riz-glazoue/rapport.html" in index and "maillon_inconnu" in index
     assert empreinte(riz) == avant  # les données ne sont jamais modifiées
-    assert not [p for p in sortie.iterdir() if p.name.startswith(".")]  # aucun dossier temporaire laissé
+    # Aucun dossier temporaire laissé : seule la marque (et verrou) du dossier des rapports est cachée.
+    assert [p.name for p in sortie.iterdir() if p.name.startswith(".")] == [rapports.MARQUEUR_LOT]
+    for ident in ("riz-glazoue", "soja-djidja"):
+        marque = rapports.lire_marqueur(sortie / ident)
+        assert marque is not None and marque["cluster"] == ident and "rapport.html" in marque["fichiers"]
 
 
 @pytest.mark.lent
@@ -161,7 +165,8 @@ def test_ctrl_c_arrete_le_noyau_et_ne_laisse_rien(tmp_path: Path) -> None:
     else:
         os.kill(noyau, signal.SIGKILL)
         pytest.fail("le noyau tourne encore après l'interruption")
-    assert list(sortie.iterdir()) == []  # ni rapport à moitié écrit ni dossier temporaire
+    # Ni rapport à moitié écrit ni dossier temporaire : seulement la marque du dossier des rapports.
+    assert [p.name for p in sortie.iterdir()] == [rapports.MARQUEUR_LOT]
 
 
 def test_motif_qui_attrape_un_fichier_ordinaire(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -51,7 +51,7 @@ from clusterlib.collecte.xlsform import (
 from clusterlib.donnees.lecture import lignes_feuille, lire_csv, lire_jeu, ouvrir_classeur, table_depuis_lignes
 from clusterlib.donnees.problemes import ErreurDonnees, Probleme
 from clusterlib.donnees.validation import lire_nombre, valider_jeu
-from clusterlib.fichiers import ecriture_atomique
+from clusterlib.fichiers import ErreurSortie, ecriture_atomique, meme_fichier, message_systeme, verifier_sortie
 from clusterlib.referentiel import cle_normalisee, regles
 
 __all__ = [
@@ -793,6 +793,9 @@ def _plus_frequent(valeurs: list[Any]) -> str:
 def _fiche_nouvelle(soumissions: list[_Soumission]) -> dict[str, Any]:
     nom = _plus_frequent([s.ligne.valeurs.get("cluster") for s in soumissions])
     ident = re.sub(r"-+", "-", cle_normalisee(nom).replace("_", "-").replace(".", "-")).strip("-") or "cluster"
+    longueur = referentiel.identifiant_cluster().longueur_max
+    if longueur is not None:  # un nom très long donne un identifiant que la validation accepte
+        ident = ident[:longueur].rstrip("-") or "cluster"
     return {"id": ident, "nom": nom, "filiere": _plus_frequent([s.ligne.valeurs.get("filiere") for s in soumissions]),
             "campagne": _plus_frequent([s.ligne.valeurs.get("campagne") for s in soumissions])}
 
@@ -814,9 +817,11 @@ def importer_kobo(export: str | Path, formulaire: str | Path, destination: str |
     ``formulaire`` est le XLSForm qui a servi à la collecte (un de ceux de ``clusterlib templates``).
     Renvoie un :class:`BilanImport` ; si ``bilan.erreurs`` n'est pas vide, rien n'a été écrit.
     Lève :class:`~clusterlib.collecte.xlsform.ErreurFormulaire` si le formulaire est illisible ou n'est
-    pas un formulaire de clusterlib.
+    pas un formulaire de clusterlib, :class:`~clusterlib.fichiers.ErreurSortie` si ``destination``
+    se trouve dans un autre jeu de données ou si l'import écraserait l'export ou le formulaire.
     """
     export, destination = Path(export), Path(destination)
+    verifier_sortie(destination, commande="clusterlib import-kobo", dossier=True, jeu_admis=True)
     form = lire_formulaire(formulaire)
     nature = form.nature
     if nature is None:
@@ -897,6 +902,12 @@ def importer_kobo(export: str | Path, formulaire: str | Path, destination: str |
         for table, cadre in a_ecrire.items():
             fichier = None if bilan.nouveau_jeu else _fichier_table(destination, table)
             contenus[fichier or destination / f"{table}.csv"] = texte_csv(cadre)
+        for chemin in contenus:
+            for entree in (export, Path(formulaire)):
+                if meme_fichier(chemin, entree):
+                    raise ErreurSortie(f"clusterlib import-kobo : l'import écrirait {chemin}, qui est le fichier "
+                                       f"d'entrée {entree} ; rien n'a été écrit. Rangez l'export et le formulaire "
+                                       "hors du dossier du cluster.")
         destination.mkdir(parents=True, exist_ok=True)
         with ExitStack() as pile:
             for chemin, texte in contenus.items():
@@ -923,12 +934,14 @@ def commande_import_kobo(export: str | Path, formulaire: str | Path, destination
     except ErreurFormulaire as exc:
         print(f"clusterlib import-kobo : {exc}", file=sys.stderr)
         return 2
+    except ErreurSortie as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except ErreurDonnees as exc:
         print(str(exc))
         return 1
     except OSError as exc:
-        print(f"clusterlib import-kobo : écriture impossible ({exc.strerror or exc}) : {exc.filename or destination}",
-              file=sys.stderr)
+        print(f"clusterlib import-kobo : écriture impossible ({message_systeme(exc)})", file=sys.stderr)
         return 1
     print(bilan.resume())
     return 1 if bilan.erreurs else 0

@@ -28,7 +28,7 @@ from clusterlib import referentiel
 from clusterlib.donnees.lecture import lire_csv, lire_jeu
 from clusterlib.donnees.problemes import ErreurDonnees, lettre_colonne
 from clusterlib.donnees.validation import lire_nombre
-from clusterlib.fichiers import ecrire_atomique, ecriture_atomique
+from clusterlib.fichiers import ErreurSortie, ecrire_atomique, ecriture_atomique, message_systeme, verifier_sortie
 from clusterlib.referentiel import Colonne, regles
 
 __all__ = [
@@ -532,11 +532,14 @@ def classeur_modele(jeu: JeuTexte | None = None) -> Any:
 def ecrire_modele(chemin: str | Path, jeu: JeuTexte | None = None) -> Path:
     """Écrit le modèle Excel (vide, ou rempli avec ``jeu``) dans ``chemin``, atomiquement.
 
-    Si ``chemin`` est un dossier, le fichier s'y appelle ``modele_cluster.xlsx``.
+    Si ``chemin`` est un dossier, le fichier s'y appelle ``modele_cluster.xlsx``. Le modèle ne
+    s'écrit jamais dans le dossier d'un jeu de données ; vide, il ne remplace jamais le classeur
+    d'un cluster (:class:`~clusterlib.fichiers.ErreurSortie`).
     """
     chemin = Path(chemin)
     if chemin.suffix.lower() != ".xlsx":
         chemin = chemin / NOM_MODELE
+    verifier_sortie(chemin, commande="modèle Excel", dossier=False, jeu_admis=jeu is not None)
     classeur = classeur_modele(jeu)
     with ecriture_atomique(chemin) as temporaire:
         classeur.save(temporaire)
@@ -565,11 +568,19 @@ def commande_templates(dossier: str | Path) -> int:
               file=sys.stderr)
         return 2
     try:
+        verifier_sortie(dossier, commande="clusterlib templates", dossier=True)
+        verifier_sortie(dossier / DOSSIER_FORMULAIRES, commande="clusterlib templates", dossier=True)
+    except ErreurSortie as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
         modele = ecrire_modele(dossier / NOM_MODELE)
         formulaires = ecrire_formulaires(dossier / DOSSIER_FORMULAIRES)
+    except ErreurSortie as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except OSError as exc:
-        print(f"clusterlib templates : écriture impossible ({exc.strerror or exc}) : {exc.filename or dossier}",
-              file=sys.stderr)
+        print(f"clusterlib templates : écriture impossible ({message_systeme(exc)})", file=sys.stderr)
         return 1
     print(f"Modèle Excel : {modele}")
     print(f"Formulaires KoboToolbox / ODK Collect (dans {dossier / DOSSIER_FORMULAIRES}) :")

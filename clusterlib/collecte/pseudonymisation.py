@@ -47,7 +47,7 @@ from clusterlib.collecte.xlsform import fiches_collecte
 from clusterlib.donnees.lecture import lire_jeu
 from clusterlib.donnees.problemes import ErreurDonnees
 from clusterlib.donnees.validation import valider_jeu
-from clusterlib.fichiers import ecrire_atomique, ecriture_atomique
+from clusterlib.fichiers import ErreurSortie, ecrire_atomique, ecriture_atomique, est_jeu_de_donnees, verifier_sortie
 from clusterlib.referentiel import cle_normalisee
 
 __all__ = [
@@ -386,6 +386,16 @@ def _verifier_chemins(source: Path, destination: Path, fichier_cle: Path) -> Non
                              "choisissez un autre dossier (le jeu d'origine n'est jamais modifié)")
     if _dedans(fichier_cle, destination):
         raise ErreurCommande(f"{fichier_cle} : la clé ne doit pas être rangée dans le jeu partagé ; gardez-la ailleurs")
+    # Règle commune à toutes les sorties (liens symboliques, autre jeu de données englobant…).
+    commande = "clusterlib pseudonymise"
+    try:
+        verifier_sortie(destination, [source], commande=commande, dossier=destination.suffix.lower() != ".xlsx",
+                        jeu_admis=True)
+    except ErreurSortie as exc:
+        raise ErreurCommande(str(exc).removeprefix(f"{commande} : ")) from None
+    if _dedans(fichier_cle, source) or (fichier_cle.exists() and est_jeu_de_donnees(fichier_cle)):
+        raise ErreurCommande(f"{fichier_cle} : la clé ne doit pas être rangée dans le jeu d'origine ; gardez-la "
+                             "ailleurs, hors des données")
     if destination.exists() and not _sortie_precedente(destination):
         raise ErreurCommande(f"{destination} existe déjà et n'est pas une sortie de « clusterlib pseudonymise » ; "
                              "choisissez un dossier nouveau ou vide")

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from clusterlib import __version__, referentiel
-from clusterlib.fichiers import ecriture_atomique
+from clusterlib.fichiers import ecriture_atomique, verifier_sortie
 
 __all__ = [
     "ErreurFormulaire",
@@ -235,7 +235,8 @@ def feuilles_grille() -> dict[str, list[dict[str, str]]]:
 
 
 def ecrire_xlsform(feuilles: dict[str, list[dict[str, str]]], chemin: str | Path) -> Path:
-    """Écrit des feuilles XLSForm dans un classeur ``.xlsx`` (atomiquement)."""
+    """Écrit des feuilles XLSForm dans un classeur ``.xlsx`` (atomiquement), jamais dans un jeu de données."""
+    verifier_sortie(chemin, commande="formulaire XLSForm", dossier=False)
     import openpyxl
     from openpyxl.styles import Font
 
@@ -263,6 +264,7 @@ def ecrire_xlsform(feuilles: dict[str, list[dict[str, str]]], chemin: str | Path
 def ecrire_formulaires(dossier: str | Path) -> list[Path]:
     """Écrit la grille et les quatre fiches de l'annexe 2 dans ``dossier`` ; renvoie les chemins."""
     dossier = Path(dossier)
+    verifier_sortie(dossier, commande="formulaires XLSForm", dossier=True)
     chemins = [ecrire_xlsform(feuilles_grille(), dossier / nom_fichier(GRILLE))]
     for nature in fiches():
         chemins.append(ecrire_xlsform(feuilles_fiche(nature), dossier / nom_fichier(nature)))

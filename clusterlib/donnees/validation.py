@@ -22,7 +22,7 @@ from clusterlib.donnees.lecture import FicheBrute, JeuBrut, TableBrute, lire_jeu
 from clusterlib.donnees.problemes import Probleme, lettre_colonne
 from clusterlib.referentiel import Colonne, cle_normalisee, regles
 
-__all__ = ["JeuValide", "lire_booleen", "lire_nombre", "valider", "valider_jeu"]
+__all__ = ["JeuValide", "lire_booleen", "lire_nombre", "probleme_identifiant_cluster", "valider", "valider_jeu"]
 
 _ESPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _NOMBRE = re.compile(r"^[+-]?(\d+([.,]\d+)*([.,]\d*)?|[.,]\d+)$")
@@ -122,9 +122,16 @@ def _convertir(colonne: Colonne, texte: str) -> tuple[Any, str | None]:
     """Convertit une cellule selon le type de sa colonne ; renvoie (valeur, message d'erreur)."""
     t = colonne.type
     if t in ("texte", "identifiant", "objet_ffom"):
-        if colonne.motif and not re.match(colonne.motif, texte):
+        if colonne.longueur_max is not None and len(texte) > colonne.longueur_max:
+            return None, (f"valeur « {texte[:30]}… » trop longue ({len(texte)} caractères) ; attendu : "
+                          f"au plus {colonne.longueur_max} caractères")
+        if colonne.motif and not re.fullmatch(colonne.motif, texte):
             return None, (f"valeur « {texte} » invalide ; attendu : lettres minuscules sans accent, "
-                          "chiffres et tirets, sans espace (par exemple riz-glazoue)")
+                          "chiffres et tirets, sans espace, en commençant par une lettre ou un chiffre "
+                          "(par exemple riz-glazoue)")
+        if texte.lower() in colonne.interdits:
+            return None, (f"valeur « {texte} » réservée par Windows pour un nom de fichier ; attendu : "
+                          "un autre identifiant (par exemple riz-glazoue)")
         return texte, None
     if t == "enum":
         code = _codes_normalises(colonne.valeurs or "").get(cle_normalisee(texte))
@@ -497,3 +504,13 @@ def valider(chemin: str | Path) -> list[Probleme]:
     lisible par toutes les analyses. Rien n'est écrit dans les fichiers.
     """
     return valider_jeu(lire_jeu(chemin)).problemes
+
+
+def probleme_identifiant_cluster(ident: str) -> str | None:
+    """Le message d'erreur si ``ident`` ne respecte pas la règle des identifiants de cluster, sinon ``None``.
+
+    La même règle (:func:`clusterlib.referentiel.identifiant_cluster`) sert à la validation de
+    la fiche : un identifiant accepté par ``validate`` peut toujours nommer un dossier de rapport.
+    """
+    _, message = _convertir(referentiel.identifiant_cluster(), ident)
+    return message

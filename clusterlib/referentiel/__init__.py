@@ -115,6 +115,8 @@ class Colonne:
     min: float | None = None
     max: float | None = None
     motif: str | None = None
+    longueur_max: int | None = None
+    interdits: tuple[str, ...] = ()
     exemple: str | None = None
     description: str = ""
 
@@ -123,6 +125,8 @@ def _colonne(d: dict[str, Any]) -> Colonne:
     d = dict(d)
     if d.get("exemple") is not None:
         d["exemple"] = str(d["exemple"])
+    if d.get("interdits") is not None:
+        d["interdits"] = tuple(str(v) for v in d["interdits"])
     return Colonne(**d)
 
 
@@ -142,6 +146,14 @@ def colonnes(table: str) -> tuple[Colonne, ...]:
 def fiche() -> tuple[Colonne, ...]:
     """Les clés de la fiche du cluster (``cluster.yml`` ou feuille ``cluster``)."""
     return tuple(_colonne(c) for c in _lire("format_donnees.yml")["fiche"]["cles"])
+
+
+def identifiant_cluster() -> Colonne:
+    """La règle de l'identifiant d'un cluster (clé ``id`` de la fiche) : motif, longueur, noms exclus.
+
+    La validation et les rapports (qui nomment un dossier d'après l'identifiant) la lisent ici.
+    """
+    return next(c for c in fiche() if c.nom == "id")
 
 
 # --- Grille de fonctionnement -------------------------------------------------------------

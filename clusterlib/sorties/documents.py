@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from clusterlib.analyses import listes_controle as lc
 from clusterlib.analyses import planification as pl
-from clusterlib.fichiers import ecriture_atomique
+from clusterlib.fichiers import ecriture_atomique, verifier_sortie
 from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage
 
 if TYPE_CHECKING:
@@ -212,8 +212,15 @@ def _cadre_docx(doc: Any, cadre: pd.DataFrame, largeurs: Sequence[float] | None 
     doc.add_paragraph()
 
 
+def _verifier(chemin: str | Path, cluster: Cluster | None = None) -> None:
+    """Un document ne s'écrit jamais dans un jeu de données (ni à la place d'un classeur de cluster)."""
+    entrees = [cluster.source] if cluster is not None and cluster.source is not None else []
+    verifier_sortie(chemin, entrees, commande="document", dossier=False)
+
+
 def _sauver_docx(doc: Any, chemin: str | Path) -> Path:
     chemin = Path(chemin)
+    _verifier(chemin)
     with ecriture_atomique(chemin) as temporaire:
         doc.save(str(temporaire))
     return chemin
@@ -275,6 +282,7 @@ def _lignes_cellule(valeur: Any, largeur_car: float) -> int:
 
 def _sauver_xlsx(classeur: Workbook, chemin: str | Path) -> Path:
     chemin = Path(chemin)
+    _verifier(chemin)
     with ecriture_atomique(chemin) as temporaire:
         classeur.save(str(temporaire))
     return chemin
@@ -326,7 +334,11 @@ def _sous_titre_cluster(cluster: Cluster, campagne: str | None) -> str:
 
 def dossier_atelier(cluster: Cluster, chemin: str | Path, campagne: str | None = None,
                     vision: str | None = None) -> Path:
-    """Le dossier de l'atelier de planification : tableaux 7 à 11 préremplis pour ce cluster."""
+    """Le dossier de l'atelier de planification : tableaux 7 à 11 préremplis pour ce cluster.
+
+    Lève :class:`~clusterlib.fichiers.ErreurSortie` si ``chemin`` est ou se trouve dans un jeu de données.
+    """
+    _verifier(chemin, cluster)
     tableaux = pl.tableaux_atelier(cluster, campagne, vision)
     return ecrire_tableaux(tableaux, chemin, "Atelier de planification : tableaux de travail",
                            _sous_titre_cluster(cluster, campagne))
@@ -371,7 +383,11 @@ def document_agenda(agenda: Agenda, chemin: str | Path, titre: str | None = None
 def document_suivi(cluster: Cluster, chemin: str | Path, date_reference: Any = None, campagne: str | None = None,
                    plan_precedent: pd.DataFrame | None = None, figures: Sequence[str | Path] = ()) -> Path:
     """Le dossier de la revue de campagne : état du plan, tableau de suivi, changements de l'analyse
-    FFOM et des notes de la grille, figures éventuelles (chemins d'images PNG, Word seulement)."""
+    FFOM et des notes de la grille, figures éventuelles (chemins d'images PNG, Word seulement).
+
+    Lève :class:`~clusterlib.fichiers.ErreurSortie` si ``chemin`` est ou se trouve dans un jeu de données.
+    """
+    _verifier(chemin, cluster)
     camp = campagne or cluster.campagne
     ref = pl.lire_date(date_reference)
     revue = pl.revue_campagne(cluster, ref, camp, plan_precedent)

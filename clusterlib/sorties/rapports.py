@@ -5,6 +5,13 @@ n'est pas exécuté. Chaque rapport s'exécute dans un **processus séparé** (p
 ``multiprocessing`` est fragile) et s'écrit dans un dossier temporaire, déplacé à sa place
 seulement en cas de succès : un échec ne laisse jamais de rapport à moitié écrit et ne
 détruit pas le rapport précédent.
+
+Le dossier des rapports n'est jamais un jeu de données ni autour ou dans l'un d'eux. Chaque
+rapport porte une marque (``.clusterlib-rapport``, avec la liste de ses fichiers) : un dossier
+sans elle, ou qui contient d'autres fichiers, n'est jamais remplacé. Un verrou
+(``.clusterlib-rapports``) fait attendre puis refuser un second run vers le même dossier ;
+``index.html`` et ``synthese.csv`` décrivent les rapports présents sur le disque, et les
+restes d'un run tué (dossiers ``.clusterlib-tmp-…``) sont nettoyés par le suivant.
 """
 
 from __future__ import annotations
@@ -20,31 +27,41 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from clusterlib import __version__
 from clusterlib.donnees.lecture import lire_jeu
 from clusterlib.donnees.modele import Cluster, cluster_depuis_jeu
-from clusterlib.donnees.validation import valider_jeu
-from clusterlib.fichiers import ecrire_atomique
+from clusterlib.donnees.validation import probleme_identifiant_cluster, valider_jeu
+from clusterlib.fichiers import ErreurSortie, ecrire_atomique, message_systeme, verifier_sortie, verrou
 from clusterlib.ressources import dossier_carnets
 
 __all__ = [
+    "ATTENTE_VERROU",
     "FORMATS",
+    "MARQUEUR_LOT",
+    "MARQUEUR_RAPPORT",
     "Resultat",
     "ecrire_synthese",
     "executer_lot",
+    "lire_marqueur",
+    "nettoyer_restes",
     "notebook_rapport",
+    "rapports_presents",
     "resume_cluster",
+    "verifier_sortie_rapports",
+    "verrou_rapports",
 ]
 
 FORMATS = ("html", "ipynb")
-_ID_SUR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DELAI_CELLULE = 600  # secondes par cellule
 _EN_COURS: set[subprocess.Popen] = set()
 _ARRET = threading.Event()
@@ -108,6 +125,183 @@ def resume_cluster(cluster: Cluster, campagne: str | None = None) -> dict[str, A
     return _nettoyer(resume)
 
 
+# --- Le dossier des rapports : marques, verrou, restes d'un run interrompu --------------------
+
+MARQUEUR_RAPPORT = ".clusterlib-rapport"
+"""Fichier caché écrit dans chaque dossier de rapport : sans lui, un dossier n'est jamais remplacé."""
+MARQUEUR_LOT = ".clusterlib-rapports"
+"""Fichier caché à la racine du dossier des rapports : sa marque, et le verrou des runs simultanés."""
+ATTENTE_VERROU = 30.0
+"""Secondes pendant lesquelles un second ``report`` vers le même dossier attend que le premier finisse."""
+_PREFIXE_TEMPORAIRE = ".clusterlib-tmp-"
+_PREFIXE_ANCIEN = ".clusterlib-ancien-"
+_TEMOIN_TEMPORAIRE = ".clusterlib-temporaire"
+_TEMPORAIRE_SYNTHESE = re.compile(r"^\.(index\.html|synthese\.csv)\.[A-Za-z0-9_]{8}\.(html|csv)$")
+_JOURNAUX = "_journaux"
+_COMMANDE = "clusterlib report"
+
+
+def _fichiers(dossier: Path) -> list[str]:
+    """Les fichiers sous ``dossier`` (chemins relatifs, ``/``), liens symboliques compris, sans les suivre."""
+    trouves = []
+    for racine, dossiers, noms in os.walk(dossier, followlinks=False):
+        base = Path(racine)
+        liens = [d for d in dossiers if (base / d).is_symlink()]
+        for nom in [*noms, *liens]:
+            trouves.append((base / nom).relative_to(dossier).as_posix())
+    return sorted(trouves)
+
+
+def lire_marqueur(dossier: str | Path) -> dict[str, Any] | None:
+    """La marque d'un dossier de rapport écrit par clusterlib (``.clusterlib-rapport``), ou ``None``."""
+    dossier = Path(dossier)
+    marqueur = dossier / MARQUEUR_RAPPORT
+    if dossier.is_symlink() or not dossier.is_dir() or marqueur.is_symlink() or not marqueur.is_file():
+        return None
+    try:
+        contenu = json.loads(marqueur.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(contenu, dict) or contenu.get("outil") != "clusterlib" or not isinstance(
+            contenu.get("fichiers"), list):
+        return None
+    return contenu
+
+
+def _ecrire_marqueur(dossier: Path, ident: str, chemin: Path) -> None:
+    fichiers = _fichiers(dossier)
+    contenu = {
+        "outil": "clusterlib",
+        "version": __version__,
+        "nature": "rapport de diagnostic d'un cluster",
+        "cluster": ident,
+        "donnees": str(chemin),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "fichiers": [*fichiers, MARQUEUR_RAPPORT],
+    }
+    (dossier / MARQUEUR_RAPPORT).write_text(json.dumps(contenu, ensure_ascii=False, indent=2) + "\n",
+                                            encoding="utf-8")
+
+
+def _refus_remplacement(cible: Path) -> str | None:
+    """Pourquoi ``cible`` ne peut pas être remplacé par un nouveau rapport ; ``None`` s'il le peut.
+
+    Seul un dossier qui porte la marque de clusterlib est remplacé, et seulement s'il ne contient
+    que les fichiers que clusterlib y a écrits : rien d'autre n'est jamais supprimé.
+    """
+    if not os.path.lexists(cible):
+        return None
+    conseil = "renommez-le ou déplacez-le, ou choisissez un autre dossier de sortie"
+    if cible.is_symlink() or not cible.is_dir():
+        return f"{cible} existe et n'est pas un dossier de rapport de clusterlib : il n'est pas remplacé ; {conseil}"
+    marque = lire_marqueur(cible)
+    if marque is None:
+        return (f"{cible} existe et ne porte pas la marque d'un rapport de clusterlib (fichier {MARQUEUR_RAPPORT}) : "
+                f"il n'est pas remplacé ; {conseil}")
+    etrangers = sorted(set(_fichiers(cible)) - set(map(str, marque["fichiers"])))
+    if etrangers:
+        liste = ", ".join(etrangers[:5]) + (" …" if len(etrangers) > 5 else "")
+        return (f"{cible} contient des fichiers que clusterlib n'a pas écrits ({liste}) : le rapport n'est pas "
+                "remplacé ; déplacez ces fichiers ailleurs puis relancez")
+    return None
+
+
+def _deplacer_en_place(temporaire: Path, cible: Path, ident: str) -> None:
+    """Remplace ``cible`` par ``temporaire`` ; l'ancien rapport (marqué) n'est supprimé qu'après."""
+    refus = _refus_remplacement(cible)
+    if refus:
+        raise ErreurSortie(refus)
+    ancien = None
+    if cible.exists():
+        ancien = cible.with_name(f"{_PREFIXE_ANCIEN}{ident}-{os.getpid()}")
+        cible.rename(ancien)
+    try:
+        temporaire.rename(cible)
+    except OSError:
+        if ancien is not None:
+            ancien.rename(cible)
+        raise
+    if ancien is not None:
+        shutil.rmtree(ancien, ignore_errors=True)
+
+
+def _temporaire_a_nous(dossier: Path) -> bool:
+    """Un dossier temporaire d'un rapport : nom reconnaissable, et vide ou marqué par clusterlib."""
+    if dossier.is_symlink() or not dossier.is_dir():
+        return False
+    if not (dossier.name.startswith(_PREFIXE_TEMPORAIRE) or dossier.name.startswith(_PREFIXE_ANCIEN)):
+        return False
+    contenu = list(dossier.iterdir())
+    return not contenu or (dossier / _TEMOIN_TEMPORAIRE).is_file() or lire_marqueur(dossier) is not None
+
+
+def nettoyer_restes(sortie: str | Path) -> list[str]:
+    """Supprime ce qu'un run interrompu (``kill -9``, coupure) a laissé dans ``sortie`` ; renvoie leurs noms.
+
+    Seuls les restes de clusterlib sont touchés : dossiers temporaires ``.clusterlib-tmp-…``
+    (vides ou marqués), anciens rapports ``.clusterlib-ancien-…`` (remis en place si le
+    nouveau n'a pas été posé), temporaires d'``index.html`` et de ``synthese.csv``. À appeler
+    sous le verrou du dossier, quand aucun autre run n'y écrit.
+    """
+    sortie = Path(sortie)
+    nettoyes: list[str] = []
+    if not sortie.is_dir():
+        return nettoyes
+    for entree in sorted(sortie.iterdir()):
+        nom = entree.name
+        if nom.startswith(_PREFIXE_ANCIEN) and _temporaire_a_nous(entree):
+            marque = lire_marqueur(entree)
+            ident = str(marque.get("cluster", "")) if marque else ""
+            cible = sortie / ident
+            if ident and probleme_identifiant_cluster(ident) is None and not os.path.lexists(cible):
+                entree.rename(cible)  # le nouveau rapport n'a pas été posé : l'ancien reprend sa place
+            elif marque is None or _refus_remplacement(entree) is None:
+                shutil.rmtree(entree, ignore_errors=True)
+            else:
+                continue
+            nettoyes.append(nom)
+        elif nom.startswith(_PREFIXE_TEMPORAIRE) and _temporaire_a_nous(entree):
+            shutil.rmtree(entree, ignore_errors=True)
+            nettoyes.append(nom)
+        elif (_TEMPORAIRE_SYNTHESE.match(nom) or nom.startswith(".clusterlib-essai-")) and entree.is_file() \
+                and not entree.is_symlink():
+            entree.unlink(missing_ok=True)
+            nettoyes.append(nom)
+    return nettoyes
+
+
+def verifier_sortie_rapports(sortie: str | Path, chemins: Iterable[str | Path] = ()) -> None:
+    """Vérifie, sans rien écrire, qu'on peut produire les rapports de ``chemins`` dans ``sortie``.
+
+    Le dossier des rapports n'est ni un jeu de données, ni dans l'un d'eux, ni autour d'un jeu
+    d'entrée ; s'il contient déjà ``index.html`` ou ``synthese.csv``, il doit porter la marque
+    ``.clusterlib-rapports`` (ces fichiers sont alors à clusterlib). Lève :class:`ErreurSortie`.
+    """
+    sortie = Path(sortie)
+    verifier_sortie(sortie, chemins, commande=_COMMANDE, dossier=True, suggestion="rapports")
+    if sortie.is_dir() and not (sortie / MARQUEUR_LOT).is_file():
+        existants = [n for n in ("index.html", "synthese.csv") if os.path.lexists(sortie / n)]
+        if existants:
+            raise ErreurSortie(
+                f"{_COMMANDE} : {sortie} contient déjà {' et '.join(existants)} sans être un dossier de rapports "
+                f"de clusterlib (fichier {MARQUEUR_LOT} absent) : ces fichiers ne sont pas remplacés ; choisissez "
+                "un autre dossier de sortie (rien n'a été écrit)")
+
+
+def verrou_rapports(sortie: str | Path, attente: float | None = None,
+                    annonce: Callable[[str], None] | None = None) -> AbstractContextManager[Path]:
+    """Le verrou du dossier des rapports (fichier ``.clusterlib-rapports``, qui le marque aussi).
+
+    Un second run vers le même dossier attend au plus ``attente`` secondes (par défaut
+    :data:`ATTENTE_VERROU`) puis refuse avec :class:`~clusterlib.fichiers.ErreurVerrou`.
+    """
+    sortie = Path(sortie)
+    return verrou(sortie / MARQUEUR_LOT, attente=ATTENTE_VERROU if attente is None else attente,
+                  commande=_COMMANDE, annonce=annonce,
+                  contenu={"outil": "clusterlib", "version": __version__,
+                           "nature": "dossier des rapports de clusterlib report"})
+
+
 # --- Exécution d'un rapport (dans un processus à part : voir clusterlib.sorties._execution) ----------
 
 
@@ -124,55 +318,93 @@ class Resultat:
     duree: float = 0.0
 
 
-def _deplacer_en_place(temporaire: Path, cible: Path) -> None:
-    """Remplace ``cible`` par ``temporaire`` ; l'ancien rapport n'est supprimé qu'après."""
-    ancien = None
-    if cible.exists():
-        ancien = cible.with_name(f".{cible.name}.ancien-{os.getpid()}")
-        shutil.rmtree(ancien, ignore_errors=True)
-        cible.rename(ancien)
+def _nom_journal(texte: str) -> str:
+    nom = re.sub(r"[^a-z0-9-]+", "-", texte.lower()).strip("-")[:60]
+    return nom or "cluster"
+
+
+def _garder_journal(sortie: Path, nom: str, texte: str) -> Path | None:
+    """Écrit ``_journaux/<nom>.log`` ; ``None`` si c'est impossible (le lot continue quand même)."""
+    dossier = sortie / _JOURNAUX
     try:
-        temporaire.rename(cible)
+        if dossier.is_symlink():
+            return None
+        dossier.mkdir(exist_ok=True)
+        return ecrire_atomique(dossier / f"{nom}.log", texte)
     except OSError:
-        if ancien is not None:
-            ancien.rename(cible)
-        raise
-    if ancien is not None:
-        shutil.rmtree(ancien, ignore_errors=True)
+        return None
 
 
-def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: str,
-                formats: Sequence[str], delai: int, notebook: Path) -> Resultat:
-    debut = time.monotonic()
+def _echec_inattendu(chemin: Path, sortie: Path, ident: str | None, exc: BaseException, debut: float) -> Resultat:
+    """Un échec imprévu d'un cluster : message en français, détails techniques dans le journal."""
+    if isinstance(exc, ErreurSortie):
+        return Resultat(chemin, "echec", cluster=ident, messages=[str(exc)], duree=time.monotonic() - debut)
+    cause = message_systeme(exc) if isinstance(exc, OSError) else "erreur inattendue de clusterlib"
+    journal = _garder_journal(sortie, _nom_journal(ident or chemin.stem), "".join(traceback.format_exception(exc)))
+    message = f"rapport impossible : {cause}" + ("" if journal is None else " (détails dans le journal)")
+    return Resultat(chemin, "echec", cluster=ident, journal=journal, messages=[message],
+                    duree=time.monotonic() - debut)
+
+
+@dataclass
+class _Prepare:
+    chemin: Path
+    cluster: Cluster
+
+
+def _preparer(chemin: Path, campagne: str | None) -> Resultat | _Prepare:
+    """Valide un cluster avant toute exécution : ses données, son identifiant, la campagne demandée."""
     jeu = valider_jeu(lire_jeu(chemin))
     if not jeu.valide:
         return Resultat(chemin, "invalide", messages=[str(p) for p in jeu.erreurs])
     cluster = cluster_depuis_jeu(jeu)
     ident = cluster.id
-    if not _ID_SUR.match(ident):
-        return Resultat(chemin, "invalide",
-                        messages=[f"identifiant de cluster « {ident} » inutilisable comme nom de dossier"])
+    probleme = probleme_identifiant_cluster(ident)  # déjà vérifié par la validation : même règle
+    if probleme:
+        return Resultat(chemin, "invalide", messages=[f"identifiant du cluster : {probleme}"])
     campagnes = cluster.campagnes()
     if campagne is not None and campagne not in campagnes:
         return Resultat(chemin, "invalide", cluster=ident, messages=[
             f"campagne « {campagne} » absente de ce cluster ; campagnes disponibles : {', '.join(campagnes)}"])
-    temporaire = Path(tempfile.mkdtemp(prefix=f".{ident}.", dir=sortie))
-    masque = os.umask(0)
-    os.umask(masque)
-    os.chmod(temporaire, 0o777 & ~masque)  # mkdtemp crée le dossier en 0700 : droits habituels pour le rapport
-    journal = temporaire / "journal.txt"
-    parametres = {
-        "temporaire": str(temporaire),
-        "notebook": str(notebook),
-        "chemin_donnees": str(chemin.resolve()),
-        "campagne": campagne,
-        "disposition": disposition,
-        "formats": list(formats),
-        "delai": delai,
-    }
-    fichier_parametres = temporaire / "parametres.json"
-    fichier_parametres.write_text(json.dumps(parametres), encoding="utf-8")
+    return _Prepare(chemin, cluster)
+
+
+def _rapport_un(prepare: _Prepare, sortie: Path, campagne: str | None, disposition: str,
+                formats: Sequence[str], delai: int, notebook: Path) -> Resultat:
+    debut = time.monotonic()
+    chemin, ident = prepare.chemin, prepare.cluster.id
     try:
+        return _executer_rapport(chemin, ident, sortie, campagne, disposition, formats, delai, notebook, debut)
+    except Exception as exc:  # l'échec d'un cluster, quel qu'il soit, n'arrête pas le lot
+        return _echec_inattendu(chemin, sortie, ident, exc, debut)
+
+
+def _executer_rapport(chemin: Path, ident: str, sortie: Path, campagne: str | None, disposition: str,
+                      formats: Sequence[str], delai: int, notebook: Path, debut: float) -> Resultat:
+    cible = sortie / ident
+    refus = _refus_remplacement(cible)
+    if refus:
+        return Resultat(chemin, "echec", cluster=ident, messages=[refus])
+    # Chemin absolu : le noyau travaille dans ce dossier (cwd), un chemin relatif y serait relu de travers.
+    temporaire = Path(tempfile.mkdtemp(prefix=f"{_PREFIXE_TEMPORAIRE}{ident}-", dir=os.path.abspath(sortie)))
+    try:
+        temoin = temporaire / _TEMOIN_TEMPORAIRE
+        temoin.write_text(f"dossier temporaire de clusterlib report (processus {os.getpid()})\n", encoding="utf-8")
+        masque = os.umask(0)
+        os.umask(masque)
+        os.chmod(temporaire, 0o777 & ~masque)  # mkdtemp crée le dossier en 0700 : droits habituels pour le rapport
+        journal = temporaire / "journal.txt"
+        parametres = {
+            "temporaire": str(temporaire),
+            "notebook": str(notebook),
+            "chemin_donnees": str(chemin.resolve()),
+            "campagne": campagne,
+            "disposition": disposition,
+            "formats": list(formats),
+            "delai": delai,
+        }
+        fichier_parametres = temporaire / "parametres.json"
+        fichier_parametres.write_text(json.dumps(parametres), encoding="utf-8")
         with journal.open("w", encoding="utf-8") as flux:
             processus = subprocess.Popen(
                 [sys.executable, "-m", "clusterlib.sorties._execution", str(fichier_parametres)],
@@ -187,17 +419,14 @@ def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: s
         if _ARRET.is_set():
             return Resultat(chemin, "echec", cluster=ident, messages=["interrompu"], duree=time.monotonic() - debut)
         if processus.returncode != 0:
-            dossier_journaux = sortie / "_journaux"
-            dossier_journaux.mkdir(exist_ok=True)
-            garde = dossier_journaux / f"{ident}.log"
-            shutil.copyfile(journal, garde)
-            return Resultat(chemin, "echec", cluster=ident, journal=garde,
-                            messages=[_raison(journal.read_text(encoding="utf-8", errors="replace"))],
+            texte = journal.read_text(encoding="utf-8", errors="replace")
+            garde = _garder_journal(sortie, ident, texte)
+            return Resultat(chemin, "echec", cluster=ident, journal=garde, messages=[_raison(texte)],
                             duree=time.monotonic() - debut)
-        journal.unlink()
-        fichier_parametres.unlink()
-        cible = sortie / ident
-        _deplacer_en_place(temporaire, cible)
+        for fichier in (journal, fichier_parametres, temoin):
+            fichier.unlink()
+        _ecrire_marqueur(temporaire, ident, chemin)
+        _deplacer_en_place(temporaire, cible, ident)
         return Resultat(chemin, "fait", cluster=ident, dossier=cible, duree=time.monotonic() - debut)
     finally:
         shutil.rmtree(temporaire, ignore_errors=True)
@@ -210,6 +439,18 @@ def _raison(journal: str) -> str:
         if re.search(r"(Error|Exception|Timeout|erreur|Erreur)", ligne):
             return ligne[:300]
     return lignes[-1][:300] if lignes else "le processus s'est arrêté sans message"
+
+
+def _sans_doublons(chemins: Sequence[Path]) -> list[Path]:
+    """Les chemins, chacun une fois (deux écritures du même jeu ne comptent qu'une fois)."""
+    vus: set[str] = set()
+    uniques = []
+    for c in chemins:
+        cle = os.path.normcase(os.path.realpath(c))
+        if cle not in vus:
+            vus.add(cle)
+            uniques.append(c)
+    return uniques
 
 
 def executer_lot(
@@ -227,23 +468,63 @@ def executer_lot(
     """Produit les rapports de plusieurs clusters dans ``sortie/<id du cluster>/``.
 
     ``travaux`` rapports tournent en parallèle, chacun dans son propre processus.
-    ``progression`` est appelé après chaque cluster (barre de progression).
+    ``progression`` est appelé après chaque cluster (barre de progression). Avant toute
+    écriture, ``sortie`` est vérifiée (:func:`verifier_sortie_rapports`) et verrouillée ;
+    deux clusters du lot qui ont le même identifiant sont refusés tous les deux. L'échec
+    d'un cluster, quel qu'il soit, n'arrête pas les autres.
     """
     sortie = Path(sortie)
+    chemins = _sans_doublons([Path(c) for c in chemins])
+    verifier_sortie_rapports(sortie, chemins)
     sortie.mkdir(parents=True, exist_ok=True)
     notebook = Path(notebook) if notebook else notebook_rapport()
-    chemins = [Path(c) for c in chemins]
+    with verrou_rapports(sortie):
+        nettoyer_restes(sortie)
+        return _executer_sous_verrou(chemins, sortie, campagne, disposition, formats, travaux, delai, notebook,
+                                     progression)
+
+
+def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | None, disposition: str,
+                          formats: Sequence[str], travaux: int, delai: int, notebook: Path,
+                          progression: Callable[[Resultat], None] | None) -> list[Resultat]:
     resultats: list[Resultat] = []
+
+    def noter(resultat: Resultat) -> None:
+        resultats.append(resultat)
+        if progression:
+            progression(resultat)
+
+    prepares: list[_Prepare] = []
+    for chemin in chemins:
+        debut = time.monotonic()
+        try:
+            issue = _preparer(chemin, campagne)
+        except Exception as exc:  # une lecture qui échoue n'arrête pas le lot
+            issue = _echec_inattendu(chemin, sortie, None, exc, debut)
+        if isinstance(issue, Resultat):
+            noter(issue)
+        else:
+            prepares.append(issue)
+    par_id: dict[str, list[_Prepare]] = {}
+    for p in prepares:
+        par_id.setdefault(p.cluster.id, []).append(p)
+    a_executer = []
+    for ident, groupe in par_id.items():
+        if len(groupe) == 1:
+            a_executer.append(groupe[0])
+            continue
+        liste = " et ".join(str(p.chemin) for p in groupe)
+        for p in groupe:
+            noter(Resultat(p.chemin, "invalide", cluster=ident, messages=[
+                f"identifiant de cluster « {ident} » en double dans ce lot : {liste} ; chaque cluster doit avoir "
+                "son propre identifiant (clé id de la fiche) : aucun de ces rapports n'est produit"]))
     _ARRET.clear()
     pool = ThreadPoolExecutor(max_workers=max(1, travaux))
     try:
-        futurs = [pool.submit(_rapport_un, c, sortie, campagne, disposition, formats, delai, notebook)
-                  for c in chemins]
+        futurs = [pool.submit(_rapport_un, p, sortie, campagne, disposition, formats, delai, notebook)
+                  for p in a_executer]
         for futur in as_completed(futurs):
-            resultat = futur.result()
-            resultats.append(resultat)
-            if progression:
-                progression(resultat)
+            noter(futur.result())
     except BaseException:
         # Ctrl-C ou erreur : on arrête les noyaux en cours ; leurs dossiers temporaires sont supprimés.
         _ARRET.set()
@@ -281,16 +562,42 @@ def _ligne_synthese(resume: dict[str, Any]) -> dict[str, Any]:
     return ligne
 
 
-def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat]) -> pd.DataFrame:
-    """Écrit ``synthese.csv`` et ``index.html`` pour les rapports réussis du lot."""
+def rapports_presents(sortie: str | Path) -> list[dict[str, Any]]:
+    """Les résumés (``resume.json``) des rapports réellement présents dans ``sortie``, par identifiant.
+
+    Seuls comptent les dossiers marqués par clusterlib (``.clusterlib-rapport``) dont la
+    marque nomme bien ce dossier : ce sont ceux que décrivent ``index.html`` et ``synthese.csv``.
+    """
     sortie = Path(sortie)
     resumes = []
-    for r in resultats:
-        if r.etat == "fait" and r.dossier is not None:
-            resumes.append(json.loads((r.dossier / "resume.json").read_text(encoding="utf-8")))
-    synthese = pd.DataFrame([_ligne_synthese(r) for r in resumes])
-    ecrire_atomique(sortie / "synthese.csv", synthese.to_csv(index=False))
-    ecrire_atomique(sortie / "index.html", _page_index(sortie, synthese, resultats))
+    for dossier in sorted(sortie.iterdir()):
+        if dossier.name.startswith((".", "_")):
+            continue
+        marque = lire_marqueur(dossier)
+        if marque is None or marque.get("cluster") != dossier.name:
+            continue
+        fichier = dossier / "resume.json"
+        try:
+            resume = json.loads(fichier.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(resume, dict) and resume.get("cluster") == dossier.name:
+            resumes.append(resume)
+    return resumes
+
+
+def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat]) -> pd.DataFrame:
+    """Écrit ``synthese.csv`` et ``index.html`` : tous les rapports présents dans ``sortie``, et les
+    clusters de ``resultats`` qui n'ont pas pu être traités.
+
+    Les rapports produits par des runs précédents dans le même dossier y figurent aussi : la
+    synthèse décrit toujours ce qui est sur le disque. Le dossier est verrouillé pendant l'écriture.
+    """
+    sortie = Path(sortie)
+    with verrou_rapports(sortie):
+        synthese = pd.DataFrame([_ligne_synthese(r) for r in rapports_presents(sortie)])
+        ecrire_atomique(sortie / "synthese.csv", synthese.to_csv(index=False))
+        ecrire_atomique(sortie / "index.html", _page_index(sortie, synthese, resultats))
     return synthese
 
 
@@ -342,10 +649,10 @@ def _sortie_utilisable(sortie: Path) -> str | None:
     """Message d'erreur si l'on ne peut pas écrire dans ``sortie``, sinon ``None``."""
     try:
         sortie.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=sortie, prefix=".essai-"):
+        with tempfile.NamedTemporaryFile(dir=sortie, prefix=".clusterlib-essai-"):
             pass
     except OSError as exc:
-        return f"impossible d'écrire dans le dossier de sortie {sortie} ({exc.strerror or exc})"
+        return f"impossible d'écrire dans le dossier de sortie {sortie} ({message_systeme(exc)})"
     return None
 
 
@@ -362,22 +669,36 @@ def commande_report(
     """La commande ``clusterlib report`` : rapports, synthèse, bilan en français ; renvoie le code de sortie."""
     from tqdm import tqdm
 
+    try:
+        verifier_sortie_rapports(sortie, chemins)
+    except ErreurSortie as exc:
+        print(exc, file=sys.stderr)
+        return 2
     erreur = _sortie_utilisable(sortie)
     if erreur:
-        print(f"clusterlib report : {erreur}", file=sys.stderr)
+        print(f"{_COMMANDE} : {erreur}", file=sys.stderr)
         return 2
     barre = tqdm(total=len(chemins), desc="Rapports", unit="cluster", file=sys.stderr,
                  disable=None, bar_format="{desc} : {n_fmt}/{total_fmt} |{bar}| {elapsed}")
     try:
-        resultats = executer_lot(chemins, sortie, campagne=campagne, disposition=disposition, formats=formats,
-                                 travaux=travaux, delai=delai, progression=lambda _r: barre.update(1))
+        with verrou_rapports(sortie, annonce=lambda message: print(message, file=sys.stderr, flush=True)):
+            resultats = executer_lot(chemins, sortie, campagne=campagne, disposition=disposition, formats=formats,
+                                     travaux=travaux, delai=delai, progression=lambda _r: barre.update(1))
+            barre.close()
+            synthese = ecrire_synthese(sortie, resultats)
+    except ErreurSortie as exc:
+        barre.close()
+        print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:  # disque plein pendant la synthèse, dossier retiré en cours de route…
+        barre.close()
+        print(f"{_COMMANDE} : écriture impossible ({message_systeme(exc)})", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         barre.close()
         print("\nInterrompu : aucun rapport à moitié écrit n'a été laissé ; les rapports déjà faits sont gardés.",
               file=sys.stderr)
         return 130
-    barre.close()
-    ecrire_synthese(sortie, resultats)
     faits = [r for r in resultats if r.etat == "fait"]
     invalides = [r for r in resultats if r.etat == "invalide"]
     echecs = [r for r in resultats if r.etat == "echec"]
@@ -392,6 +713,7 @@ def commande_report(
     for r in echecs:
         print(f"  échec     {r.chemin} : {r.messages[0] if r.messages else 'cause inconnue'}"
               + (f" (journal : {r.journal})" if r.journal else ""))
-    if faits:
-        print(f"Synthèse : {sortie / 'index.html'} et {sortie / 'synthese.csv'}")
+    if len(synthese):
+        print(f"Synthèse ({len(synthese)} rapport(s) dans le dossier) : {sortie / 'index.html'} et "
+              f"{sortie / 'synthese.csv'}")
     return 0 if len(faits) == len(resultats) else 1
