@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import referentiel
 from .lecture import FicheBrute, JeuBrut, TableBrute, lire_jeu
-from .problemes import Probleme, lettre_colonne
+from .problemes import Probleme, abrege, lettre_colonne
 from .referentiel import Colonne, cle_normalisee
 
 __all__ = ["JeuValide", "lire_booleen", "lire_nombre", "valider", "valider_jeu"]
@@ -101,6 +101,58 @@ def _ids_indicateurs() -> tuple[str, ...]:
     return tuple(referentiel.indicateurs()["indicateur"])
 
 
+@cache
+def _nombre_absolu_max() -> float:
+    return float(referentiel.lire("limites.yml")["nombre_absolu_max"])
+
+
+_SEUIL_DIFFLIB = 2000  # au-delà, la recherche de suggestions passe par un index (temps linéaire)
+
+
+class _Suggestions:
+    """Suggestions pour des identifiants inconnus parmi ceux d'une table, en temps linéaire.
+
+    Jusqu'à quelques milliers d'identifiants, :func:`_proche` (difflib) les compare tous ;
+    au-delà, seuls les identifiants à une faute de frappe près (lettre en trop, en moins,
+    remplacée ou deux lettres inversées, sans compter majuscules et espaces) sont proposés :
+    chaque recherche coûte quelques centaines de consultations d'un index, quel que soit le
+    nombre d'acteurs.
+    """
+
+    def __init__(self, possibles: list[str]) -> None:
+        self.possibles = possibles
+        self._index: dict[str, str] | None = None
+        self._alphabet = ""
+
+    def proche(self, valeur: str) -> str | None:
+        if len(self.possibles) <= _SEUIL_DIFFLIB:
+            return _proche(valeur, self.possibles)
+        if self._index is None:
+            self._index = {}
+            for p in self.possibles:
+                self._index.setdefault(p.strip().lower(), p)
+            self._alphabet = "".join(sorted({c for cle in list(self._index)[:5000] for c in cle}))
+        cle = str(valeur).strip().lower()
+        if len(cle) > 200:
+            return None
+        if cle in self._index:
+            return self._index[cle]
+        alphabet = "".join(sorted(set(self._alphabet) | set(cle)))
+        voisins = set()
+        for i in range(len(cle) + 1):
+            debut, fin = cle[:i], cle[i:]
+            if fin:
+                voisins.add(debut + fin[1:])
+                if len(fin) > 1:
+                    voisins.add(debut + fin[1] + fin[0] + fin[2:])
+            for c in alphabet:
+                voisins.add(debut + c + fin)
+                if fin:
+                    voisins.add(debut + c + fin[1:])
+        trouves = sorted(self._index[v] for v in voisins if v in self._index)
+        return trouves[0] if trouves else None
+
+
 def _proche(valeur: str, possibles: list[str] | tuple[str, ...]) -> str | None:
     cle = cle_normalisee(valeur)
     cles = {cle_normalisee(p): p for p in possibles}
@@ -113,7 +165,7 @@ def _proche(valeur: str, possibles: list[str] | tuple[str, ...]) -> str | None:
 
 def _attendu_enum(enumeration: str, valeur: str) -> str:
     codes = referentiel.codes(enumeration)
-    message = f"valeur « {valeur} » inconnue ; attendu : "
+    message = f"valeur « {abrege(valeur)} » inconnue ; attendu : "
     if len(codes) <= 8:
         message += "une de ces valeurs : " + ", ".join(codes)
     else:
@@ -129,7 +181,7 @@ def _convertir(colonne: Colonne, texte: str) -> tuple[Any, str | None]:
     t = colonne.type
     if t in ("texte", "identifiant", "objet_ffom"):
         if colonne.motif and not re.match(colonne.motif, texte):
-            return None, (f"valeur « {texte} » invalide ; attendu : lettres minuscules sans accent, "
+            return None, (f"valeur « {abrege(texte)} » invalide ; attendu : lettres minuscules sans accent, "
                           "chiffres et tirets, sans espace (par exemple riz-glazoue)")
         return texte, None
     if t == "enum":
@@ -138,40 +190,44 @@ def _convertir(colonne: Colonne, texte: str) -> tuple[Any, str | None]:
     if t == "campagne":
         m = _CAMPAGNE.match(texte)
         if not m or int(m[2]) != int(m[1]) + 1:
-            return None, (f"campagne « {texte} » invalide ; attendu : deux années qui se suivent "
+            return None, (f"campagne « {abrege(texte)} » invalide ; attendu : deux années qui se suivent "
                           "au format AAAA-AAAA, par exemple 2025-2026")
         return f"{m[1]}-{m[2]}", None
     if t == "mois":
         m = _MOIS.match(texte)
         if not m or not 1 <= int(m[2]) <= 12:
-            return None, f"date « {texte} » invalide ; attendu : un mois au format AAAA-MM, par exemple 2025-10"
+            return None, f"date « {abrege(texte)} » invalide ; attendu : un mois au format AAAA-MM, par exemple 2025-10"
         return f"{m[1]}-{int(m[2]):02d}", None
     if t == "indicateur":
         ident = texte.replace(",", ".").strip()
         if ident in _ids_indicateurs():
             return ident, None
-        return None, (f"indicateur « {texte} » inconnu ; attendu : un identifiant de la grille, "
+        return None, (f"indicateur « {abrege(texte)} » inconnu ; attendu : un identifiant de la grille, "
                       "de 1.1 à 6.4 (6 axes de 4 indicateurs)")
     if t == "booleen":
         try:
             return lire_booleen(texte), None
         except ValueError:
-            return None, f"valeur « {texte} » invalide ; attendu : true ou false (oui ou non)"
+            return None, f"valeur « {abrege(texte)} » invalide ; attendu : true ou false (oui ou non)"
     if t in ("nombre", "entier", "annee"):
         try:
             valeur = lire_nombre(texte)
         except ValueError:
-            return None, (f"valeur « {texte} » non numérique ; attendu : un nombre"
+            return None, (f"valeur « {abrege(texte)} » non numérique ; attendu : un nombre"
                           + (" entier" if t != "nombre" else "") + _bornes(colonne))
+        if not math.isfinite(valeur) or abs(valeur) > _nombre_absolu_max():
+            return None, (f"valeur « {abrege(texte, 40)} » hors limites ; attendu : un nombre"
+                          + (" entier" if t != "nombre" else "") + _bornes(colonne)
+                          + ", d'au plus un million de milliards (10^15) en valeur absolue")
         if t != "nombre" and not valeur.is_integer():
-            return None, f"valeur « {texte} » non entière ; attendu : un nombre entier{_bornes(colonne)}"
+            return None, f"valeur « {abrege(texte)} » non entière ; attendu : un nombre entier{_bornes(colonne)}"
         if t == "annee" and not 1900 <= valeur <= 2100:
-            return None, f"année « {texte} » invalide ; attendu : une année sur quatre chiffres, par exemple 2019"
+            return None, f"année « {abrege(texte)} » invalide ; attendu : une année sur quatre chiffres, par exemple 2019"
         if colonne.min is not None and valeur < colonne.min:
             nature = "négative" if valeur < 0 else "trop petite"
-            return None, f"valeur « {texte} » {nature} ; attendu : un nombre{_bornes(colonne)}"
+            return None, f"valeur « {abrege(texte)} » {nature} ; attendu : un nombre{_bornes(colonne)}"
         if colonne.max is not None and valeur > colonne.max:
-            return None, f"valeur « {texte} » trop grande ; attendu : un nombre{_bornes(colonne)}"
+            return None, f"valeur « {abrege(texte)} » trop grande ; attendu : un nombre{_bornes(colonne)}"
         return (int(valeur) if t != "nombre" else valeur), None
     raise ValueError(f"type de colonne inconnu dans le référentiel : {t}")
 
@@ -363,6 +419,7 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
         p.append(_probleme_ligne(jeu, table, i, col, msg))
 
     ids: dict[str, int] = {}
+    suggestions = _Suggestions([])
     if "acteurs" in t:
         acteurs = t["acteurs"]
         if acteurs.empty:
@@ -376,6 +433,7 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
                        f"{jeu.lignes['acteurs'][ids[ident]]}) ; attendu : un identifiant unique par acteur")
             else:
                 ids[ident] = i
+        suggestions = _Suggestions(list(ids))
         trop = acteurs["femmes"].gt(acteurs["effectif"]).fillna(False)
         for i in trop[trop].index:
             ajoute("acteurs", i, "femmes", f"{acteurs['femmes'][i]} femmes pour un effectif de "
@@ -383,8 +441,8 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
 
     def verifier_acteur(table: str, i: int, colonne: str, ident: Any) -> None:
         if ids and not pd.isna(ident) and ident not in ids:
-            message = f"acteur « {ident} » inconnu ; attendu : un id de la table acteurs"
-            proche = _proche(ident, list(ids))
+            message = f"acteur « {abrege(ident)} » inconnu ; attendu : un id de la table acteurs"
+            proche = suggestions.proche(ident)
             if proche:
                 message += f" ; vouliez-vous dire « {proche} » ?"
             ajoute(table, i, colonne, message)
@@ -405,7 +463,7 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
     if jeu.fiche.get("agregateur") and ids and jeu.fiche["agregateur"] not in ids:
         ligne = fiche_brute.valeurs.get("agregateur", (None, None))[1] if fiche_brute else None
         message = f"agrégateur « {jeu.fiche['agregateur']} » inconnu ; attendu : un id de la table acteurs"
-        proche = _proche(jeu.fiche["agregateur"], list(ids))
+        proche = suggestions.proche(jeu.fiche["agregateur"])
         if proche:
             message += f" ; vouliez-vous dire « {proche} » ?"
         p.append(Probleme(fiche_brute.origine if fiche_brute else "cluster.yml", message,
