@@ -210,8 +210,11 @@ def table_depuis_lignes(
     nom: str, origine: str, lignes: list[list[str]], problemes: list[Probleme]
 ) -> TableBrute | None:
     """Construit une table : la première ligne non vide est l'en-tête."""
-    numerotees = [(i, [c.strip() for c in cellules]) for i, cellules in enumerate(lignes, 1)]
-    numerotees = [(i, c) for i, c in numerotees if any(c)]
+    numerotees = []
+    for i, cellules in enumerate(lignes, 1):
+        propres = [c.strip() for c in cellules]
+        if any(propres):
+            numerotees.append((i, propres))
     if not numerotees:
         problemes.append(
             Probleme(origine, "le fichier est vide ; attendu : une ligne d'en-tête puis les données")
@@ -244,15 +247,19 @@ def table_depuis_lignes(
         else:
             vues[entete] = j
     lignes_finales = []
+    largeur_nommee = len(bruts)
     for i, cellules in donnees:
-        cellules = cellules + [""] * (len(bruts) - len(cellules))
-        for j in range(len(bruts), len(cellules)):
-            if cellules[j]:
-                problemes.append(Probleme(
-                    origine, f"valeur « {cellules[j]} » hors des colonnes nommées ; elle est ignorée",
-                    ligne=i, lettre=lettre_colonne(j), colonne="(sans en-tête)",
-                    gravite="avertissement"))
-        lignes_finales.append((i, cellules[: len(bruts)]))
+        if len(cellules) < largeur_nommee:
+            cellules = cellules + [""] * (largeur_nommee - len(cellules))
+        elif len(cellules) > largeur_nommee:
+            for j in range(largeur_nommee, len(cellules)):
+                if cellules[j]:
+                    problemes.append(Probleme(
+                        origine, f"valeur « {abrege(cellules[j])} » hors des colonnes nommées ; elle est ignorée",
+                        ligne=i, lettre=lettre_colonne(j), colonne="(sans en-tête)",
+                        gravite="avertissement"))
+            cellules = cellules[:largeur_nommee]
+        lignes_finales.append((i, cellules))
     return TableBrute(nom, origine, entetes, lignes_finales, ligne_entete, bruts)
 
 
@@ -333,10 +340,10 @@ def _lignes_csv(texte: str) -> list[list[str]]:
                     raise _Refus(f"plus de {max_colonnes} colonnes ; attendu : au plus {max_colonnes} "
                                  "colonnes par table", ligne=len(lignes) + 1)
                 cellules = cellules[:max_colonnes]
-            for j, cellule in enumerate(cellules):
-                if len(cellule) > max_cellule:
-                    raise _Refus(_cellule_trop_longue(_nombre_fr(len(cellule))), ligne=len(lignes) + 1,
-                                 j=j, entetes=lignes[0] if lignes else None)
+            if cellules and max(map(len, cellules)) > max_cellule:
+                j = next(j for j, cellule in enumerate(cellules) if len(cellule) > max_cellule)
+                raise _Refus(_cellule_trop_longue(_nombre_fr(len(cellules[j]))), ligne=len(lignes) + 1,
+                             j=j, entetes=lignes[0] if lignes else None)
             lignes.append(cellules)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

@@ -47,6 +47,8 @@ def lire_nombre(texte: str) -> float:
     >>> lire_nombre("1.234.567,5")
     1234567.5
     """
+    if texte.isascii() and texte.isdigit():  # le cas le plus courant, d'abord
+        return float(texte)
     brut = _ESPACES.sub("", str(texte)).removesuffix("%")
     if not brut:
         raise ValueError("vide")
@@ -222,7 +224,8 @@ def _convertir(colonne: Colonne, texte: str) -> tuple[Any, str | None]:
         if t != "nombre" and not valeur.is_integer():
             return None, f"valeur « {abrege(texte)} » non entière ; attendu : un nombre entier{_bornes(colonne)}"
         if t == "annee" and not 1900 <= valeur <= 2100:
-            return None, f"année « {abrege(texte)} » invalide ; attendu : une année sur quatre chiffres, par exemple 2019"
+            return None, (f"année « {abrege(texte)} » invalide ; attendu : une année sur quatre chiffres, "
+                          "par exemple 2019")
         if colonne.min is not None and valeur < colonne.min:
             nature = "négative" if valeur < 0 else "trop petite"
             return None, f"valeur « {abrege(texte)} » {nature} ; attendu : un nombre{_bornes(colonne)}"
@@ -291,29 +294,42 @@ def _valider_table(table: TableBrute, problemes: list[Probleme]) -> tuple[pd.Dat
     if manquantes:
         return None, []
     index = {h: j for j, h in enumerate(table.entetes) if h}
-    valeurs: dict[str, list[Any]] = {c.nom: [] for c in colonnes}
-    valeurs.update({h: [] for h in inconnues})
-    numeros = []
-    for ligne, cellules in table.lignes:
-        numeros.append(ligne)
-        for col in colonnes:
-            j = index.get(col.nom)
+    valeurs: dict[str, list[Any]] = {}
+    numeros = [ligne for ligne, _ in table.lignes]
+    # Colonne par colonne (l'ordre des problèmes d'une même ligne reste celui des colonnes, après le
+    # tri final par fichier et ligne). Les valeurs qui se répètent (codes, petits nombres) ne sont
+    # converties qu'une fois : un grand cluster se valide en quelques secondes.
+    for col in colonnes:
+        j = index.get(col.nom)
+        lettre = lettre_colonne(j) if j is not None else None
+        sortie: list[Any] = []
+        valeurs[col.nom] = sortie
+        manquante = (f"valeur manquante ; attendu : {col.description[0].lower()}{col.description[1:]}"
+                     if col.remplie else None)
+        memoire: dict[str, tuple[Any, str | None]] | None = (
+            None if col.type in ("texte", "identifiant") else {})
+        for ligne, cellules in table.lignes:
             texte = cellules[j] if j is not None else ""
-            valeur = None
             if not texte:
-                if col.remplie:
-                    problemes.append(Probleme(
-                        table.origine, f"valeur manquante ; attendu : {col.description[0].lower()}"
-                        f"{col.description[1:]}", ligne=ligne, colonne=col.nom,
-                        lettre=lettre_colonne(j) if j is not None else None))
+                if manquante:
+                    problemes.append(Probleme(table.origine, manquante, ligne=ligne, colonne=col.nom,
+                                              lettre=lettre))
+                sortie.append(None)
+                continue
+            if memoire is None:
+                resultat = _convertir(col, texte)
             else:
-                valeur, erreur = _convertir(col, texte)
-                if erreur:
-                    problemes.append(Probleme(table.origine, erreur, ligne=ligne, colonne=col.nom,
-                                              lettre=lettre_colonne(j) if j is not None else None))
-            valeurs[col.nom].append(valeur)
-        for h in inconnues:
-            valeurs[h].append(cellules[index[h]] or None)
+                resultat = memoire.get(texte)
+                if resultat is None:
+                    resultat = _convertir(col, texte)
+                    if len(memoire) < 50_000:
+                        memoire[texte] = resultat
+            valeur, erreur = resultat
+            if erreur:
+                problemes.append(Probleme(table.origine, erreur, ligne=ligne, colonne=col.nom, lettre=lettre))
+            sortie.append(valeur)
+    for h in inconnues:
+        valeurs[h] = [cellules[index[h]] or None for _, cellules in table.lignes]
     types = {c.nom: _dtype(c.type) for c in colonnes} | {h: "str" for h in inconnues}
     cadre = pd.DataFrame({nom: pd.Series(v, dtype=types[nom]) for nom, v in valeurs.items()})
     return cadre, numeros
@@ -449,12 +465,17 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
 
     if "relations" in t:
         rel = t["relations"]
-        for i, (source, cible) in enumerate(zip(rel["source"], rel["cible"], strict=True)):
-            verifier_acteur("relations", i, "source", source)
-            verifier_acteur("relations", i, "cible", cible)
-            if not pd.isna(source) and source == cible:
-                ajoute("relations", i, "cible", f"la relation va de « {source} » vers lui-même ; "
-                       "attendu : deux acteurs différents")
+        # Seules les lignes suspectes sont parcourues une à une (grands clusters) ; l'ordre des
+        # messages d'une même ligne reste source, cible, boucle après le tri final par ligne.
+        for colonne in ("source", "cible"):
+            if ids:
+                inconnus = rel[colonne].notna() & ~rel[colonne].isin(list(ids))
+                for i in inconnus[inconnus].index:
+                    verifier_acteur("relations", i, colonne, rel[colonne][i])
+        boucles = rel["source"].eq(rel["cible"]).fillna(False) & rel["source"].notna()
+        for i in boucles[boucles].index:
+            ajoute("relations", i, "cible", f"la relation va de « {rel['source'][i]} » vers lui-même ; "
+                   "attendu : deux acteurs différents")
         sans_contrat = rel["contrat"].eq("aucun").fillna(False) & rel["respect"].notna()
         for i in sans_contrat[sans_contrat].index:
             ajoute("relations", i, "respect", f"respect « {rel['respect'][i]:g} » donné sans contrat "
