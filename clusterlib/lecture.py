@@ -562,8 +562,8 @@ def _lire_table_feuille(feuille: Any, nom: str, origine: str, problemes: list[Pr
     return table_depuis_lignes(nom, origine, lignes, problemes)
 
 
-_SANS_FEUILLE_DE_DONNEES = ("aucune feuille de données dans ce classeur (seulement des graphiques) ; attendu : "
-                            "des feuilles de cellules nommées cluster, acteurs, relations (et les tables facultatives)")
+_SANS_FEUILLE_DE_DONNEES = ("aucune feuille de cellules dans ce classeur (seulement des graphiques) ; attendu : "
+                            "des feuilles nommées cluster, acteurs, relations (et les tables facultatives)")
 
 
 def lire_feuille_table(chemin: Path, nom: str, problemes: list[Probleme]) -> TableBrute | None:
@@ -573,7 +573,8 @@ def lire_feuille_table(chemin: Path, nom: str, problemes: list[Probleme]) -> Tab
         return None
     try:
         if not classeur.worksheets:
-            problemes.append(Probleme(chemin.name, _SANS_FEUILLE_DE_DONNEES))
+            problemes.append(Probleme(chemin.name, "aucune feuille de cellules dans ce classeur (seulement des "
+                                      f"graphiques) ; attendu : une feuille qui contient la table {nom}"))
             return None
         feuilles = {referentiel.cle_normalisee(f.title): f for f in classeur.worksheets}
         visibles = [f for f in classeur.worksheets if f.sheet_state == "visible"] or classeur.worksheets
