@@ -6,7 +6,7 @@ import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["ErreurDonnees", "Probleme", "abrege", "lettre_colonne", "raison_systeme"]
+__all__ = ["ErreurDonnees", "Probleme", "abrege", "lettre_colonne", "raison_systeme", "visible"]
 
 _RAISONS = {
     errno.ENOENT: "fichier ou dossier introuvable",
@@ -42,6 +42,21 @@ def raison_systeme(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return _RAISONS[errno.ENOENT]
     return f"erreur du système (code {exc.errno})" if exc.errno else "erreur du système"
+
+
+_INVISIBLES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7f, *range(0x80, 0xa0))} | {
+    0x2028: "\\u2028", 0x2029: "\\u2029", 0x202e: "\\u202e", 0x202d: "\\u202d", 0xfeff: "\\ufeff"}
+
+
+def visible(texte: str) -> str:
+    """Un texte sûr à afficher sur une ligne : caractères de contrôle et sauts de ligne écrits ``\\x0b``.
+
+    Un saut de ligne caché dans une cellule ne peut ainsi ni couper un message ni en imiter un autre.
+
+    >>> visible("a\\x0bb\\nc")
+    'a\\\\x0bb\\\\x0ac'
+    """
+    return str(texte).translate(_INVISIBLES)
 
 
 def abrege(texte: str, longueur: int = 80) -> str:
@@ -99,7 +114,7 @@ class Probleme:
 
     def __str__(self) -> str:
         prefixe = "" if self.est_erreur else "attention : "
-        return f"{self.lieu()} : {prefixe}{self.message}"
+        return visible(f"{self.lieu()} : {prefixe}{self.message}")
 
 
 class ErreurDonnees(ValueError):
