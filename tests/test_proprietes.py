@@ -12,7 +12,7 @@ texte libre avec balisage et formules. Pour chaque jeu, ``clusterlib validate`` 
 
 Le profil « clusterlib » (enregistré ici) borne le nombre d'exemples par test et rend la
 suite dérandomisée : ``make test`` reste rapide et reproductible. Pour chercher plus loin :
-``HYPOTHESIS_PROFILE=fouille python -m pytest tests/test_proprietes.py``. Un exemple
+``HYPOTHESIS_PROFILE=fouille HYPOTHESIS_EXEMPLES=400 python -m pytest tests/test_proprietes.py``. Un exemple
 qui échoue devient un cas du corpus ``tests/donnees_invalides/``.
 """
 
@@ -39,7 +39,7 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.register_profile(
-    "fouille", max_examples=400, deadline=None,
+    "fouille", max_examples=int(os.environ.get("HYPOTHESIS_EXEMPLES", "400")), deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "clusterlib"))
