@@ -218,7 +218,7 @@ def malformes(dossier: Path) -> dict[str, Path]:
     def _(c: Path) -> None:
         _fiche(c, "a: &a x\nb: [" + ", ".join(["*a"] * 10_000) + "]\n")
 
-    @cas_("CSV : cellule en XFD1048576 (classeur de 2 Ko)")
+    @cas_("Classeur : cellule en XFD1048576 (2 Ko)")
     def _(c: Path) -> None:
         lignes = _entetes_acteurs()
         xml = "".join(_ligne_xml(i, v) for i, v in enumerate(lignes, 1))
