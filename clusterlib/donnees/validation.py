@@ -19,7 +19,7 @@ import pandas as pd
 
 from clusterlib import referentiel
 from clusterlib.donnees.lecture import FicheBrute, JeuBrut, TableBrute, lire_jeu
-from clusterlib.donnees.problemes import Probleme, lettre_colonne
+from clusterlib.donnees.problemes import Probleme, abrege, lettre_colonne
 from clusterlib.referentiel import Colonne, cle_normalisee, regles
 
 __all__ = ["JeuValide", "lire_booleen", "lire_nombre", "probleme_identifiant_cluster", "valider", "valider_jeu"]
@@ -46,6 +46,8 @@ def lire_nombre(texte: str) -> float:
     >>> lire_nombre("1.234.567,5")
     1234567.5
     """
+    if texte.isascii() and texte.isdigit():  # le cas le plus courant, d'abord
+        return float(texte)
     brut = _ESPACES.sub("", str(texte)).removesuffix("%")
     if not brut:
         raise ValueError("vide")
@@ -95,6 +97,58 @@ def _codes_normalises(enumeration: str) -> dict[str, str]:
     return {cle_normalisee(code): code for code in referentiel.codes(enumeration)}
 
 
+@cache
+def _nombre_absolu_max() -> float:
+    return float(referentiel.lire("limites.yml")["nombre_absolu_max"])
+
+
+_SEUIL_DIFFLIB = 2000  # au-delà, la recherche de suggestions passe par un index (temps linéaire)
+
+
+class _Suggestions:
+    """Suggestions pour des identifiants inconnus parmi ceux d'une table, en temps linéaire.
+
+    Jusqu'à quelques milliers d'identifiants, :func:`_proche` (difflib) les compare tous ;
+    au-delà, seuls les identifiants à une faute de frappe près (lettre en trop, en moins,
+    remplacée ou deux lettres inversées, sans compter majuscules et espaces) sont proposés :
+    chaque recherche coûte quelques centaines de consultations d'un index, quel que soit le
+    nombre d'acteurs.
+    """
+
+    def __init__(self, possibles: list[str]) -> None:
+        self.possibles = possibles
+        self._index: dict[str, str] | None = None
+        self._alphabet = ""
+
+    def proche(self, valeur: str) -> str | None:
+        if len(self.possibles) <= _SEUIL_DIFFLIB:
+            return _proche(valeur, self.possibles)
+        if self._index is None:
+            self._index = {}
+            for p in self.possibles:
+                self._index.setdefault(p.strip().lower(), p)
+            self._alphabet = "".join(sorted({c for cle in list(self._index)[:5000] for c in cle}))
+        cle = str(valeur).strip().lower()
+        if len(cle) > 200:
+            return None
+        if cle in self._index:
+            return self._index[cle]
+        alphabet = "".join(sorted(set(self._alphabet) | set(cle)))
+        voisins = set()
+        for i in range(len(cle) + 1):
+            debut, fin = cle[:i], cle[i:]
+            if fin:
+                voisins.add(debut + fin[1:])
+                if len(fin) > 1:
+                    voisins.add(debut + fin[1] + fin[0] + fin[2:])
+            for c in alphabet:
+                voisins.add(debut + c + fin)
+                if fin:
+                    voisins.add(debut + c + fin[1:])
+        trouves = sorted(self._index[v] for v in voisins if v in self._index)
+        return trouves[0] if trouves else None
+
+
 def _proche(valeur: str, possibles: list[str] | tuple[str, ...]) -> str | None:
     cle = cle_normalisee(valeur)
     cles = {cle_normalisee(p): p for p in possibles}
@@ -107,7 +161,7 @@ def _proche(valeur: str, possibles: list[str] | tuple[str, ...]) -> str | None:
 
 def _attendu_enum(enumeration: str, valeur: str) -> str:
     codes = referentiel.codes(enumeration)
-    message = f"valeur « {valeur} » inconnue ; attendu : "
+    message = f"valeur « {abrege(valeur)} » inconnue ; attendu : "
     if len(codes) <= 8:
         message += "une de ces valeurs : " + ", ".join(codes)
     else:
@@ -126,11 +180,11 @@ def _convertir(colonne: Colonne, texte: str) -> tuple[Any, str | None]:
             return None, (f"valeur « {texte[:30]}… » trop longue ({len(texte)} caractères) ; attendu : "
                           f"au plus {colonne.longueur_max} caractères")
         if colonne.motif and not re.fullmatch(colonne.motif, texte):
-            return None, (f"valeur « {texte} » invalide ; attendu : lettres minuscules sans accent, "
+            return None, (f"valeur « {abrege(texte)} » invalide ; attendu : lettres minuscules sans accent, "
                           "chiffres et tirets, sans espace, en commençant par une lettre ou un chiffre "
                           "(par exemple riz-glazoue)")
         if texte.lower() in colonne.interdits:
-            return None, (f"valeur « {texte} » réservée par Windows pour un nom de fichier ; attendu : "
+            return None, (f"valeur « {abrege(texte)} » réservée par Windows pour un nom de fichier ; attendu : "
                           "un autre identifiant (par exemple riz-glazoue)")
         return texte, None
     if t == "enum":
@@ -139,39 +193,44 @@ def _convertir(colonne: Colonne, texte: str) -> tuple[Any, str | None]:
     if t == "campagne":
         normale = regles.campagne(texte)
         if normale is None:
-            return None, f"campagne « {texte} » invalide ; attendu : {regles.campagne_attendue()}"
+            return None, f"campagne « {abrege(texte)} » invalide ; attendu : {regles.campagne_attendue()}"
         return normale, None
     if t == "mois":
         m = _MOIS.match(texte)
         if not m or not 1 <= int(m[2]) <= 12:
-            return None, f"date « {texte} » invalide ; attendu : un mois au format AAAA-MM, par exemple 2025-10"
+            return None, f"date « {abrege(texte)} » invalide ; attendu : un mois au format AAAA-MM, par exemple 2025-10"
         return f"{m[1]}-{int(m[2]):02d}", None
     if t == "indicateur":
         ident = texte.replace(",", ".").strip()
         if ident in regles.ids_indicateurs():
             return ident, None
-        return None, (f"indicateur « {texte} » inconnu ; attendu : un identifiant de la grille, "
+        return None, (f"indicateur « {abrege(texte)} » inconnu ; attendu : un identifiant de la grille, "
                       f"de {regles.plage_indicateurs()}")
     if t == "booleen":
         try:
             return lire_booleen(texte), None
         except ValueError:
-            return None, f"valeur « {texte} » invalide ; attendu : true ou false (oui ou non)"
+            return None, f"valeur « {abrege(texte)} » invalide ; attendu : true ou false (oui ou non)"
     if t in ("nombre", "entier", "annee"):
         try:
             valeur = lire_nombre(texte)
         except ValueError:
-            return None, (f"valeur « {texte} » non numérique ; attendu : un nombre"
+            return None, (f"valeur « {abrege(texte)} » non numérique ; attendu : un nombre"
                           + (" entier" if t != "nombre" else "") + _bornes(colonne))
+        if not math.isfinite(valeur) or abs(valeur) > _nombre_absolu_max():
+            return None, (f"valeur « {abrege(texte, 40)} » hors limites ; attendu : un nombre"
+                          + (" entier" if t != "nombre" else "") + _bornes(colonne)
+                          + ", d'au plus un million de milliards (10^15) en valeur absolue")
         if t != "nombre" and not valeur.is_integer():
-            return None, f"valeur « {texte} » non entière ; attendu : un nombre entier{_bornes(colonne)}"
+            return None, f"valeur « {abrege(texte)} » non entière ; attendu : un nombre entier{_bornes(colonne)}"
         if t == "annee" and not 1900 <= valeur <= 2100:
-            return None, f"année « {texte} » invalide ; attendu : une année sur quatre chiffres, par exemple 2019"
+            return None, (f"année « {abrege(texte)} » invalide ; attendu : une année sur quatre chiffres, "
+                          "par exemple 2019")
         if colonne.min is not None and valeur < colonne.min:
             nature = "négative" if valeur < 0 else "trop petite"
-            return None, f"valeur « {texte} » {nature} ; attendu : un nombre{_bornes(colonne)}"
+            return None, f"valeur « {abrege(texte)} » {nature} ; attendu : un nombre{_bornes(colonne)}"
         if colonne.max is not None and valeur > colonne.max:
-            return None, f"valeur « {texte} » trop grande ; attendu : un nombre{_bornes(colonne)}"
+            return None, f"valeur « {abrege(texte)} » trop grande ; attendu : un nombre{_bornes(colonne)}"
         return (int(valeur) if t != "nombre" else valeur), None
     raise ValueError(f"type de colonne inconnu dans le référentiel : {t}")
 
@@ -235,29 +294,42 @@ def _valider_table(table: TableBrute, problemes: list[Probleme]) -> tuple[pd.Dat
     if manquantes:
         return None, []
     index = {h: j for j, h in enumerate(table.entetes) if h}
-    valeurs: dict[str, list[Any]] = {c.nom: [] for c in colonnes}
-    valeurs.update({h: [] for h in inconnues})
-    numeros = []
-    for ligne, cellules in table.lignes:
-        numeros.append(ligne)
-        for col in colonnes:
-            j = index.get(col.nom)
+    valeurs: dict[str, list[Any]] = {}
+    numeros = [ligne for ligne, _ in table.lignes]
+    # Colonne par colonne (l'ordre des problèmes d'une même ligne reste celui des colonnes, après le
+    # tri final par fichier et ligne). Les valeurs qui se répètent (codes, petits nombres) ne sont
+    # converties qu'une fois : un grand cluster se valide en quelques secondes.
+    for col in colonnes:
+        j = index.get(col.nom)
+        lettre = lettre_colonne(j) if j is not None else None
+        sortie: list[Any] = []
+        valeurs[col.nom] = sortie
+        manquante = (f"valeur manquante ; attendu : {col.description[0].lower()}{col.description[1:]}"
+                     if col.remplie else None)
+        memoire: dict[str, tuple[Any, str | None]] | None = (
+            None if col.type in ("texte", "identifiant") else {})
+        for ligne, cellules in table.lignes:
             texte = cellules[j] if j is not None else ""
-            valeur = None
             if not texte:
-                if col.remplie:
-                    problemes.append(Probleme(
-                        table.origine, f"valeur manquante ; attendu : {col.description[0].lower()}"
-                        f"{col.description[1:]}", ligne=ligne, colonne=col.nom,
-                        lettre=lettre_colonne(j) if j is not None else None))
+                if manquante:
+                    problemes.append(Probleme(table.origine, manquante, ligne=ligne, colonne=col.nom,
+                                              lettre=lettre))
+                sortie.append(None)
+                continue
+            if memoire is None:
+                resultat = _convertir(col, texte)
             else:
-                valeur, erreur = _convertir(col, texte)
-                if erreur:
-                    problemes.append(Probleme(table.origine, erreur, ligne=ligne, colonne=col.nom,
-                                              lettre=lettre_colonne(j) if j is not None else None))
-            valeurs[col.nom].append(valeur)
-        for h in inconnues:
-            valeurs[h].append(cellules[index[h]] or None)
+                resultat = memoire.get(texte)
+                if resultat is None:
+                    resultat = _convertir(col, texte)
+                    if len(memoire) < 50_000:
+                        memoire[texte] = resultat
+            valeur, erreur = resultat
+            if erreur:
+                problemes.append(Probleme(table.origine, erreur, ligne=ligne, colonne=col.nom, lettre=lettre))
+            sortie.append(valeur)
+    for h in inconnues:
+        valeurs[h] = [cellules[index[h]] or None for _, cellules in table.lignes]
     types = {c.nom: _dtype(c.type) for c in colonnes} | {h: "str" for h in inconnues}
     cadre = pd.DataFrame({nom: pd.Series(v, dtype=types[nom]) for nom, v in valeurs.items()})
     return cadre, numeros
@@ -363,6 +435,7 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
         p.append(_probleme_ligne(jeu, table, i, col, msg))
 
     ids: dict[str, int] = {}
+    suggestions = _Suggestions([])
     if "acteurs" in t:
         acteurs = t["acteurs"]
         if acteurs.empty:
@@ -376,6 +449,7 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
                        f"{jeu.lignes['acteurs'][ids[ident]]}) ; attendu : un identifiant unique par acteur")
             else:
                 ids[ident] = i
+        suggestions = _Suggestions(list(ids))
         trop = acteurs["femmes"].gt(acteurs["effectif"]).fillna(False)
         for i in trop[trop].index:
             ajoute("acteurs", i, "femmes", f"{acteurs['femmes'][i]} femmes pour un effectif de "
@@ -383,20 +457,25 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
 
     def verifier_acteur(table: str, i: int, colonne: str, ident: Any) -> None:
         if ids and not pd.isna(ident) and ident not in ids:
-            message = f"acteur « {ident} » inconnu ; attendu : un id de la table acteurs"
-            proche = _proche(ident, list(ids))
+            message = f"acteur « {abrege(ident)} » inconnu ; attendu : un id de la table acteurs"
+            proche = suggestions.proche(ident)
             if proche:
                 message += f" ; vouliez-vous dire « {proche} » ?"
             ajoute(table, i, colonne, message)
 
     if "relations" in t:
         rel = t["relations"]
-        for i, (source, cible) in enumerate(zip(rel["source"], rel["cible"], strict=True)):
-            verifier_acteur("relations", i, "source", source)
-            verifier_acteur("relations", i, "cible", cible)
-            if not pd.isna(source) and source == cible:
-                ajoute("relations", i, "cible", f"la relation va de « {source} » vers lui-même ; "
-                       "attendu : deux acteurs différents")
+        # Seules les lignes suspectes sont parcourues une à une (grands clusters) ; l'ordre des
+        # messages d'une même ligne reste source, cible, boucle après le tri final par ligne.
+        for colonne in ("source", "cible"):
+            if ids:
+                inconnus = rel[colonne].notna() & ~rel[colonne].isin(list(ids))
+                for i in inconnus[inconnus].index:
+                    verifier_acteur("relations", i, colonne, rel[colonne][i])
+        boucles = rel["source"].eq(rel["cible"]).fillna(False) & rel["source"].notna()
+        for i in boucles[boucles].index:
+            ajoute("relations", i, "cible", f"la relation va de « {rel['source'][i]} » vers lui-même ; "
+                   "attendu : deux acteurs différents")
         sans_contrat = rel["contrat"].eq("aucun").fillna(False) & rel["respect"].notna()
         for i in sans_contrat[sans_contrat].index:
             ajoute("relations", i, "respect", f"respect « {rel['respect'][i]:g} » donné sans contrat "
@@ -405,7 +484,7 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
     if jeu.fiche.get("agregateur") and ids and jeu.fiche["agregateur"] not in ids:
         ligne = fiche_brute.valeurs.get("agregateur", (None, None))[1] if fiche_brute else None
         message = f"agrégateur « {jeu.fiche['agregateur']} » inconnu ; attendu : un id de la table acteurs"
-        proche = _proche(jeu.fiche["agregateur"], list(ids))
+        proche = suggestions.proche(jeu.fiche["agregateur"])
         if proche:
             message += f" ; vouliez-vous dire « {proche} » ?"
         p.append(Probleme(fiche_brute.origine if fiche_brute else "cluster.yml", message,

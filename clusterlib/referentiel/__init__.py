@@ -32,6 +32,7 @@ __all__ = [
     "grille",
     "indicateurs",
     "libelle",
+    "limites",
     "lire",
     "tables",
     "verifier",
@@ -62,6 +63,15 @@ def cle_normalisee(texte: str) -> str:
     sans_accents = "".join(c for c in sans_accents if not unicodedata.combining(c))
     morceaux = "".join(c if c.isalnum() or c == "." else " " for c in sans_accents.lower())
     return "_".join(morceaux.split())
+
+
+def limites() -> dict[str, Any]:
+    """Les limites de lecture d'un cluster (``limites.yml``) : tailles, lignes, profondeur…
+
+    >>> limites()["profondeur_yaml"]
+    20
+    """
+    return copy.deepcopy(_lire("limites.yml"))
 
 
 # --- Listes de valeurs -------------------------------------------------------------------
