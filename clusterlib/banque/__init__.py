@@ -1,0 +1,22 @@
+"""La banque de clusters : tous les clusters d'une agence et leurs campagnes dans une base DuckDB.
+
+Le guide appelle *hub* ou *banque de clusters* le niveau qui réunit les clusters d'une
+filière dans une région (banque régionale, BRCA) ou dans tout le pays (banque nationale,
+BNCA). Ce sous-paquet tient cette banque dans un seul fichier DuckDB, sans serveur :
+
+- :mod:`clusterlib.banque.stockage` : ouverture (versions du schéma, fichiers abîmés, second
+  écrivain), ajout et retrait de clusters, export Parquet et Excel ;
+- :mod:`clusterlib.banque.analyses` : les analyses d'un hub (fonctions pures, ``DataFrame``) ;
+- :mod:`clusterlib.banque.hub` : le rapport de hub (``clusterlib report-hub``).
+
+>>> from clusterlib.banque import ouvrir  # doctest: +SKIP
+>>> with ouvrir("banque.duckdb") as banque:  # doctest: +SKIP
+...     banque.requete("SELECT cluster, nom FROM clusters")
+"""
+
+from __future__ import annotations
+
+from .stockage import VERSION_SCHEMA, Banque, ErreurBanque, Issue, ajouter, exporter, lister, ouvrir, retirer
+
+__all__ = ["VERSION_SCHEMA", "Banque", "ErreurBanque", "Issue", "ajouter", "exporter", "lister", "ouvrir",
+           "retirer"]
