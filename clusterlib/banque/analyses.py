@@ -45,13 +45,15 @@ def _filtre(filiere: str, departements: str | Sequence[str] | None, alias: str =
     parametres: list = [filiere]
     deps = _departements(departements)
     if deps:
-        clause += (f" AND len(list_intersect(list_transform({alias}.departements, lambda d: "
-                   f"{_NORMALISER.format('d')}), list_transform(?::VARCHAR[], lambda d: {_NORMALISER.format('d')}))) > 0")
+        norme = _NORMALISER.format("d")
+        clause += (f" AND len(list_intersect(list_transform({alias}.departements, lambda d: {norme}), "
+                   f"list_transform(?::VARCHAR[], lambda d: {norme}))) > 0")
         parametres.append(deps)
     return clause, parametres
 
 
-def clusters_du_perimetre(banque: Banque, filiere: str, departements: str | Sequence[str] | None = None) -> pd.DataFrame:
+def clusters_du_perimetre(banque: Banque, filiere: str,
+                          departements: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Les clusters d'une filière dans le périmètre : ``cluster``, ``nom``, ``departements``, ``campagnes``."""
     clause, parametres = _filtre(filiere, departements)
     return banque.requete(
@@ -169,7 +171,8 @@ def comparaison_filiere(banque: Banque, filiere: str, departements: str | Sequen
     if campagne is None:
         campagne = banque.connexion.execute(
             f"SELECT max(i.campagne) FROM indicateurs i JOIN clusters c USING (cluster) WHERE {clause} "
-            "AND i.cluster IN (SELECT unnest(?::VARCHAR[]))", [*parametres, perimetre["cluster"].tolist()]).fetchone()[0]
+            "AND i.cluster IN (SELECT unnest(?::VARCHAR[]))",
+            [*parametres, perimetre["cluster"].tolist()]).fetchone()[0]
     libelles = _libelles_indicateurs()
     valeurs = banque.requete(
         f"SELECT i.cluster, c.nom, i.chemin, i.nombre AS valeur FROM indicateurs i JOIN clusters c USING (cluster) "
@@ -339,6 +342,7 @@ def reseau_clusters(banque: Banque, filiere: str, departements: str | Sequence[s
                 for ident in (a, b):
                     r = par_cluster_relations.get(ident, vide)
                     ids = par_cluster[ident]
-                    lien["valeur_echanges"] += float(r.loc[r["source"].isin(ids) | r["cible"].isin(ids), "valeur"].sum())
+                    touche = r["source"].isin(ids) | r["cible"].isin(ids)
+                    lien["valeur_echanges"] += float(r.loc[touche, "valeur"].sum())
     liens = pd.DataFrame(list(paires.values()), columns=colonnes)
     return noeuds, liens.sort_values(["nb_communs", "cluster_a"], ascending=[False, True], ignore_index=True)
