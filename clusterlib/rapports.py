@@ -142,6 +142,22 @@ def _deplacer_en_place(temporaire: Path, cible: Path) -> None:
         shutil.rmtree(ancien, ignore_errors=True)
 
 
+def _lancer_execution(fichier_parametres: Path, journal: Path) -> subprocess.Popen:
+    """Exécute ``python -m clusterlib._execution fichier_parametres`` (journal dans ``journal``) et attend."""
+    with journal.open("w", encoding="utf-8") as flux:
+        processus = subprocess.Popen(
+            [sys.executable, "-m", "clusterlib._execution", str(fichier_parametres)],
+            stdout=flux, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        )
+        _EN_COURS.add(processus)
+        try:
+            processus.wait()
+        finally:
+            _EN_COURS.discard(processus)
+    return processus
+
+
 def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: str,
                 formats: Sequence[str], delai: int, notebook: Path) -> Resultat:
     debut = time.monotonic()
@@ -174,17 +190,7 @@ def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: s
     fichier_parametres = temporaire / "parametres.json"
     fichier_parametres.write_text(json.dumps(parametres), encoding="utf-8")
     try:
-        with journal.open("w", encoding="utf-8") as flux:
-            processus = subprocess.Popen(
-                [sys.executable, "-m", "clusterlib._execution", str(fichier_parametres)],
-                stdout=flux, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-            )
-            _EN_COURS.add(processus)
-            try:
-                processus.wait()
-            finally:
-                _EN_COURS.discard(processus)
+        processus = _lancer_execution(fichier_parametres, journal)
         if _ARRET.is_set():
             return Resultat(chemin, "echec", cluster=ident, messages=["interrompu"], duree=time.monotonic() - debut)
         if processus.returncode != 0:
