@@ -16,7 +16,20 @@ BNCA). Ce sous-paquet tient cette banque dans un seul fichier DuckDB, sans serve
 
 from __future__ import annotations
 
-from .stockage import VERSION_SCHEMA, Banque, ErreurBanque, Issue, ajouter, exporter, lister, ouvrir, retirer
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .stockage import VERSION_SCHEMA, Banque, ErreurBanque, Issue, ajouter, exporter, lister, ouvrir, retirer
 
 __all__ = ["VERSION_SCHEMA", "Banque", "ErreurBanque", "Issue", "ajouter", "exporter", "lister", "ouvrir",
            "retirer"]
+
+
+def __getattr__(nom: str) -> Any:
+    # duckdb et pandas ne sont importés qu'au premier usage : l'aide de la ligne de commande reste instantanée.
+    if nom in __all__:
+        valeur = getattr(importlib.import_module(".stockage", __name__), nom)
+        globals()[nom] = valeur
+        return valeur
+    raise AttributeError(f"module 'clusterlib.banque' has no attribute {nom!r}")
