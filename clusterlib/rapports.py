@@ -40,6 +40,7 @@ __all__ = [
     "executer_lot",
     "notebook_rapport",
     "resume_cluster",
+    "resumes_cluster",
 ]
 
 FORMATS = ("html", "ipynb")
@@ -93,20 +94,33 @@ def resume_cluster(cluster: Cluster, campagne: str | None = None) -> dict[str, A
 
     Les sections sans données valent ``None`` : rien n'est inventé.
     """
+    return resumes_cluster(cluster, [campagne or cluster.campagne])[0]
+
+
+def resumes_cluster(cluster: Cluster, campagnes: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Les résumés de plusieurs campagnes (toutes par défaut), chacun égal à :func:`resume_cluster`.
+
+    Les sections qui ne dépendent pas de la campagne (réseau, préalables) ne sont calculées
+    qu'une fois : la banque de clusters s'en sert pour ses indicateurs.
+    """
     from . import comptes, notation, reseau
 
-    campagne = campagne or cluster.campagne
-    resume = {
-        "cluster": cluster.id,
-        "nom": cluster.nom,
-        "campagne": campagne,
-        "donnees_fictives": cluster.fiche.donnees_fictives,
-        "reseau": _section(lambda: reseau.synthese_reseau(cluster)),
-        "prealables": _section(lambda: reseau.synthese_prealables(cluster)),
-        "economie": _section(lambda: comptes.synthese_economie(cluster, campagne)),
-        "scores": _section(lambda: notation.synthese_scores(cluster, campagne)),
-    }
-    return _nettoyer(resume)
+    campagnes = list(campagnes) if campagnes is not None else cluster.campagnes()
+    synthese_reseau = _section(lambda: reseau.synthese_reseau(cluster))
+    prealables = _section(lambda: reseau.synthese_prealables(cluster))
+    resumes = []
+    for campagne in campagnes:
+        resumes.append(_nettoyer({
+            "cluster": cluster.id,
+            "nom": cluster.nom,
+            "campagne": campagne,
+            "donnees_fictives": cluster.fiche.donnees_fictives,
+            "reseau": synthese_reseau,
+            "prealables": prealables,
+            "economie": _section(lambda c=campagne: comptes.synthese_economie(cluster, c)),
+            "scores": _section(lambda c=campagne: notation.synthese_scores(cluster, c)),
+        }))
+    return resumes
 
 
 # --- Exécution d'un rapport (dans un processus à part : voir clusterlib._execution) ----------

@@ -250,15 +250,24 @@ def maillons_manquants_recurrents(banque: Banque, filiere: str, departements: st
                                                               ignore_index=True)
 
 
-def _acteurs_perimetre(banque: Banque, filiere: str | None, departements: str | Sequence[str] | None) -> pd.DataFrame:
+def _membres_sql(filiere: str | None, departements: str | Sequence[str] | None) -> tuple[str, list]:
+    """SQL des acteurs communs : une ligne par acteur d'un groupe présent dans au moins deux clusters."""
     if filiere is None:
         clause, parametres = "TRUE", []
     else:
         clause, parametres = _filtre(filiere, departements)
-    return banque.requete(f"""
-        SELECT a.cluster, a.id, a.nom, a.maillon, a.commune, a.id_national,
-               {_NORMALISER.format('a.nom')} || '|' || {_NORMALISER.format("coalesce(a.commune, '')")} AS cle_nom
-        FROM acteurs a JOIN clusters c USING (cluster) WHERE {clause}""", parametres)
+    commune = _NORMALISER.format("coalesce(a.commune, '')")
+    cle_nom = f"{_NORMALISER.format('a.nom')} || '|' || {commune}"
+    sql = f"""
+        WITH a AS (
+            SELECT a.cluster, a.id, a.nom, a.maillon, a.commune,
+                   CASE WHEN a.id_national IS NOT NULL THEN 'exacte' ELSE 'probable' END AS correspondance,
+                   coalesce(a.id_national, {cle_nom}) AS cle
+            FROM acteurs a JOIN clusters c USING (cluster) WHERE {clause}),
+        groupes AS (
+            SELECT correspondance, cle FROM a GROUP BY correspondance, cle HAVING count(DISTINCT cluster) >= 2)
+        SELECT a.* FROM a JOIN groupes USING (correspondance, cle)"""
+    return sql, parametres
 
 
 def acteurs_communs(banque: Banque, filiere: str | None = None,
@@ -271,27 +280,18 @@ def acteurs_communs(banque: Banque, filiere: str | None = None,
     ``cle``, ``nom``, ``commune``, ``maillon``, ``nb_clusters``, ``clusters``, ``noms_saisis``
     et ``acteurs`` (les paires ``cluster/id``).
     """
-    acteurs = _acteurs_perimetre(banque, filiere, departements)
-    colonnes = ["correspondance", "cle", "nom", "commune", "maillon", "nb_clusters", "clusters", "noms_saisis",
-                "acteurs"]
-    groupes = []
-    avec_id = acteurs[acteurs["id_national"].notna()]
-    for nature, donnees, cle in (("exacte", avec_id, "id_national"),
-                                 ("probable", acteurs[acteurs["id_national"].isna()], "cle_nom")):
-        for valeur, groupe in donnees.groupby(cle, sort=True):
-            if groupe["cluster"].nunique() < 2:
-                continue
-            groupes.append({
-                "correspondance": nature, "cle": valeur, "nom": groupe["nom"].mode().iloc[0],
-                "commune": groupe["commune"].mode().iloc[0] if groupe["commune"].notna().any() else None,
-                "maillon": groupe["maillon"].mode().iloc[0], "nb_clusters": int(groupe["cluster"].nunique()),
-                "clusters": sorted(groupe["cluster"].unique()),
-                "noms_saisis": sorted(groupe["nom"].unique()),
-                "acteurs": [f"{c}/{i}" for c, i in zip(groupe["cluster"], groupe["id"], strict=True)],
-            })
-    resultat = pd.DataFrame(groupes, columns=colonnes)
-    return resultat.sort_values(["nb_clusters", "correspondance", "nom"], ascending=[False, True, True],
-                                ignore_index=True)
+    membres, parametres = _membres_sql(filiere, departements)
+    resultat = banque.requete(f"""
+        SELECT correspondance, cle, mode(nom ORDER BY nom) AS nom, mode(commune ORDER BY commune) AS commune,
+               mode(maillon ORDER BY maillon) AS maillon, count(DISTINCT cluster) AS nb_clusters,
+               list(DISTINCT cluster ORDER BY cluster) AS clusters, list(DISTINCT nom ORDER BY nom) AS noms_saisis,
+               list(cluster || '/' || id ORDER BY cluster, id) AS acteurs
+        FROM ({membres}) GROUP BY correspondance, cle
+        ORDER BY nb_clusters DESC, correspondance, nom""", parametres)
+    for colonne in ("clusters", "noms_saisis", "acteurs"):
+        resultat[colonne] = resultat[colonne].map(list)
+    resultat["nb_clusters"] = resultat["nb_clusters"].astype("int64")
+    return resultat
 
 
 def reseau_clusters(banque: Banque, filiere: str, departements: str | Sequence[str] | None = None
@@ -315,34 +315,27 @@ def reseau_clusters(banque: Banque, filiere: str, departements: str | Sequence[s
     noeuds = perimetre[["nom", "departements"]].rename(columns={"departements": "departement"}).join(
         derniere[["niveau", "score_global", "valeur_ajoutee_totale"]]).join(positions.set_index("cluster"))
     noeuds = noeuds.reset_index()
-    communs = acteurs_communs(banque, filiere, departements)
-    colonnes = ["cluster_a", "cluster_b", "nb_communs", "nb_exacts", "nb_probables", "acteurs", "valeur_echanges"]
-    if communs.empty:
-        return noeuds, pd.DataFrame(columns=colonnes)
-    relations = banque.requete(f"""
-        SELECT r.cluster, r.source, r.cible, coalesce(r.volume * r.prix_unitaire, 0) AS valeur
-        FROM relations r JOIN clusters c USING (cluster)
-        WHERE {clause} AND r.type IN ('produit', 'intrants', 'equipement')""", parametres)
-    par_cluster_relations = {ident: groupe for ident, groupe in relations.groupby("cluster")}
-    vide = relations.iloc[0:0]
-    paires: dict[tuple[str, str], dict] = {}
-    for groupe in communs.itertuples():
-        par_cluster: dict[str, set[str]] = {}
-        for paire in groupe.acteurs:
-            ident, _, acteur = paire.partition("/")
-            par_cluster.setdefault(ident, set()).add(acteur)
-        clusters = sorted(par_cluster)
-        for i, a in enumerate(clusters):
-            for b in clusters[i + 1:]:
-                lien = paires.setdefault((a, b), {"cluster_a": a, "cluster_b": b, "nb_communs": 0, "nb_exacts": 0,
-                                                  "nb_probables": 0, "acteurs": [], "valeur_echanges": 0.0})
-                lien["nb_communs"] += 1
-                lien["nb_exacts" if groupe.correspondance == "exacte" else "nb_probables"] += 1
-                lien["acteurs"].append(groupe.nom)
-                for ident in (a, b):
-                    r = par_cluster_relations.get(ident, vide)
-                    ids = par_cluster[ident]
-                    touche = r["source"].isin(ids) | r["cible"].isin(ids)
-                    lien["valeur_echanges"] += float(r.loc[touche, "valeur"].sum())
-    liens = pd.DataFrame(list(paires.values()), columns=colonnes)
-    return noeuds, liens.sort_values(["nb_communs", "cluster_a"], ascending=[False, True], ignore_index=True)
+    membres, parametres_membres = _membres_sql(filiere, departements)
+    liens = banque.requete(f"""
+        WITH m AS ({membres}),
+        echanges AS (
+            SELECT r.cluster, e.acteur, sum(coalesce(r.volume * r.prix_unitaire, 0)) AS valeur
+            FROM relations r, unnest([r.source, r.cible]) AS e(acteur)
+            WHERE r.type IN ('produit', 'intrants', 'equipement')
+              AND r.cluster IN (SELECT DISTINCT cluster FROM m)
+            GROUP BY r.cluster, e.acteur),
+        g AS (
+            SELECT m.correspondance, m.cle, m.cluster, min(m.nom) AS nom, sum(coalesce(e.valeur, 0)) AS valeur
+            FROM m LEFT JOIN echanges e ON e.cluster = m.cluster AND e.acteur = m.id
+            GROUP BY m.correspondance, m.cle, m.cluster)
+        SELECT g1.cluster AS cluster_a, g2.cluster AS cluster_b, count(*) AS nb_communs,
+               count(*) FILTER (WHERE g1.correspondance = 'exacte') AS nb_exacts,
+               count(*) FILTER (WHERE g1.correspondance = 'probable') AS nb_probables,
+               list(g1.nom ORDER BY g1.nom) AS acteurs, sum(g1.valeur + g2.valeur) AS valeur_echanges
+        FROM g g1 JOIN g g2 ON g1.correspondance = g2.correspondance AND g1.cle = g2.cle AND g1.cluster < g2.cluster
+        GROUP BY g1.cluster, g2.cluster
+        ORDER BY nb_communs DESC, cluster_a, cluster_b""", parametres_membres)
+    liens["acteurs"] = liens["acteurs"].map(list)
+    for colonne in ("nb_communs", "nb_exacts", "nb_probables"):
+        liens[colonne] = liens[colonne].astype("int64")
+    return noeuds, liens

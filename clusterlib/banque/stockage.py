@@ -442,7 +442,7 @@ def _preparer(chemin: Path, empreinte_jeu: str) -> _Prepare:
     """Lit, valide et calcule les indicateurs d'un jeu ; rien n'est écrit."""
     from ..lecture import lire_jeu
     from ..modele import cluster_depuis_jeu
-    from ..rapports import resume_cluster
+    from ..rapports import resumes_cluster
     from ..validation import valider_jeu
 
     prepare = _Prepare(chemin, empreinte_jeu)
@@ -459,8 +459,8 @@ def _preparer(chemin: Path, empreinte_jeu: str) -> _Prepare:
     try:
         lignes = []
         campagnes = cluster.campagnes()
-        for campagne in campagnes:
-            lignes.extend(aplatir_resume(resume_cluster(cluster, campagne)))
+        for resume in resumes_cluster(cluster, campagnes):  # = resume_cluster(cluster, campagne) pour chacune
+            lignes.extend(aplatir_resume(resume))
     except Exception as exc:  # une analyse qui échoue : le jeu est signalé, les autres continuent
         prepare.issue = Issue(chemin, "echec", cluster=cluster.id, nom=cluster.nom,
                               messages=[f"les indicateurs n'ont pas pu être calculés : {exc}"])
