@@ -262,8 +262,9 @@ def test_export_parquet_et_excel(banque_complete: Path, tmp_path: Path) -> None:
     with ouvrir(banque_complete, lecture_seule=True) as banque:
         fichiers = stockage.exporter(banque, tmp_path / "export")
         nb = banque.connexion.execute("SELECT count(*) FROM indicateurs WHERE cluster LIKE 'riz-%'").fetchone()[0]
-    relu = duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{fichiers['parquet']}/indicateurs/*/*/*.parquet', "
-                      "hive_partitioning = true) WHERE filiere = 'riz'").fetchone()[0]
+    motif = f"{fichiers['parquet']}/indicateurs/*/*/*.parquet"
+    relu = duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{motif}', hive_partitioning = true) "
+                                    "WHERE filiere = 'riz'").fetchone()[0]
     assert relu == nb
     assert (fichiers["parquet"] / "scores" / "filiere=riz" / "campagne=2025-2026").is_dir()
     classeur = openpyxl.load_workbook(fichiers["excel"], read_only=True)
