@@ -103,33 +103,29 @@ def trajectoires(banque: Banque, filiere: str, departements: str | Sequence[str]
 
     vue = _vue(banque, filiere, departements)
     campagnes = sorted(vue["campagne"].unique()) if not vue.empty else []
-    seuil = regles()["tendance_stable"]
-    lignes = []
-    for ident, groupe in vue.groupby("cluster", sort=True):
-        notees = groupe.dropna(subset=["score_global"]).sort_values("campagne")
-        ligne = {"cluster": ident, "nom": groupe["nom"].iloc[0], "departement": groupe["departement"].iloc[0]}
-        for campagne in campagnes:
-            valeur = groupe.loc[groupe["campagne"] == campagne, "score_global"]
-            ligne[campagne] = float(valeur.iloc[0]) if len(valeur) and pd.notna(valeur.iloc[0]) else np.nan
-        if len(notees) >= 2:
-            premiere, derniere = notees.iloc[0], notees.iloc[-1]
-            evolution = float(derniere["score_global"] - premiere["score_global"])
-            axe3 = derniere["axe_3"] - premiere["axe_3"]
-            tendance = "progresse" if evolution >= seuil else ("recule" if evolution <= -seuil else "stable")
-        else:
-            premiere = derniere = notees.iloc[-1] if len(notees) else None
-            evolution, axe3, tendance = np.nan, np.nan, "non comparable"
-        ligne.update({
-            "premiere_campagne": premiere["campagne"] if premiere is not None else None,
-            "derniere_campagne": derniere["campagne"] if derniere is not None else None,
-            "evolution": evolution, "axe_3_evolution": float(axe3) if pd.notna(axe3) else np.nan,
-            "trajectoire": tendance,
-            "niveau_actuel": derniere["niveau"] if derniere is not None else "non noté",
-        })
-        lignes.append(ligne)
     colonnes = ["cluster", "nom", "departement", *campagnes, "premiere_campagne", "derniere_campagne", "evolution",
                 "axe_3_evolution", "trajectoire", "niveau_actuel"]
-    return pd.DataFrame(lignes, columns=colonnes)
+    if vue.empty:
+        return pd.DataFrame(columns=colonnes)
+    seuil = regles()["tendance_stable"]
+    base = vue.groupby("cluster", sort=True)[["nom", "departement"]].first()
+    notes = vue.pivot(index="cluster", columns="campagne", values="score_global").reindex(columns=campagnes)
+    notees = vue.dropna(subset=["score_global"]).sort_values(["cluster", "campagne"])
+    premiere = notees.groupby("cluster").head(1).set_index("cluster")
+    derniere = notees.groupby("cluster").tail(1).set_index("cluster")
+    nb_notees = notees.groupby("cluster").size().reindex(base.index, fill_value=0)
+    table = base.join(notes.astype("float64"))
+    table["premiere_campagne"] = premiere["campagne"].reindex(base.index)
+    table["derniere_campagne"] = derniere["campagne"].reindex(base.index)
+    comparable = nb_notees >= 2
+    evolution = (derniere["score_global"] - premiere["score_global"]).reindex(base.index).astype("float64")
+    axe3 = (derniere["axe_3"] - premiere["axe_3"]).reindex(base.index).astype("float64")
+    table["evolution"] = evolution.where(comparable)
+    table["axe_3_evolution"] = axe3.where(comparable)
+    table["trajectoire"] = np.select(
+        [~comparable, evolution >= seuil, evolution <= -seuil], ["non comparable", "progresse", "recule"], "stable")
+    table["niveau_actuel"] = derniere["niveau"].reindex(base.index).fillna("non noté").astype("str")
+    return table.reset_index()[colonnes]
 
 
 def _derniere_campagne(vue: pd.DataFrame, campagne: str | None) -> str | None:
