@@ -138,7 +138,9 @@ def main() -> int:
     print(f"Taille du fichier de la banque : {(dossier / 'banque.duckdb').stat().st_size / 1e6:.0f} Mo")
     echelle = 1000 / arguments.clusters * 5 / arguments.campagnes
     if echelle != 1:
-        print(f"Extrapolation à 1 000 × 5 (linéaire) : construction ≈ {resultats['construction'] * echelle:.0f} s")
+        # La cible vaut pour 1 000 × 5 : on la juge sur l'extrapolation linéaire de la taille mesurée.
+        resultats["construction"] *= echelle
+        print(f"Extrapolation à 1 000 × 5 (linéaire) : construction ≈ {resultats['construction']:.0f} s")
     ok = True
     for cle, cible in CIBLES.items():
         atteint = resultats[cle] <= cible
