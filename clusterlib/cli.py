@@ -143,6 +143,27 @@ def _parseur() -> argparse.ArgumentParser:
                          help="carte principale du rapport (par défaut valuelinks)")
     rapport.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
                          help="temps maximal d'exécution d'une cellule du notebook (600 s par défaut)")
+    from clusterlib.banque.commandes import ajouter_parseurs
+
+    ajouter_parseurs(commandes, _entier_positif)
+    hub = commandes.add_parser(
+        "report-hub",
+        help="produit le rapport de hub d'une filière à partir de la banque de clusters",
+        description="Exécute le notebook du rapport de hub (papermill) sur la banque : niveaux et trajectoires des "
+        "clusters, comparaison à la filière, totaux, maillons manquants, acteurs communs et réseau des clusters. "
+        "Écrit DOSSIER/<filière>-<départements>/rapport.html ; un échec ne laisse jamais de rapport à moitié écrit.",
+    )
+    hub.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque (clusterlib banque ajouter)")
+    hub.add_argument("--filiere", required=True, metavar="FILIERE", help="filière étudiée (par exemple riz)")
+    hub.add_argument("--departement", action="append", metavar="DEPARTEMENT", dest="departements",
+                     help="département du périmètre (à répéter ; par défaut : tout le pays)")
+    hub.add_argument("--out", required=True, metavar="DOSSIER", type=Path, help="dossier des rapports")
+    hub.add_argument("--campagne", metavar=regles.format_campagne(), default=None,
+                     help="campagne de la comparaison (par défaut : la plus récente)")
+    hub.add_argument("--formats", type=_formats, default=("html", "ipynb"), metavar="LISTE",
+                     help="formats à garder, séparés par des virgules : html, ipynb (par défaut les deux)")
+    hub.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
+                     help="temps maximal d'exécution d'une cellule du notebook (600 s par défaut)")
     return parseur
 
 
@@ -265,6 +286,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             print(f"{len(copies)} clusters d'exemple copiés dans {arguments.out} : {', '.join(copies)}")
             return 0
+        if arguments.commande == "banque":
+            from clusterlib.banque.commandes import commande_banque
+
+            return commande_banque(arguments)
+        if arguments.commande == "report-hub":
+            from clusterlib.banque.hub import commande_report_hub
+
+            if not arguments.banque.exists():
+                print(f"clusterlib report-hub : banque introuvable : {arguments.banque}", file=sys.stderr)
+                return 2
+            return commande_report_hub(arguments.banque, arguments.filiere, arguments.out,
+                                       departements=arguments.departements, campagne=arguments.campagne,
+                                       formats=arguments.formats, delai=arguments.delai)
         if arguments.commande == "pseudonymise":
             from clusterlib.collecte.pseudonymisation import commande_pseudonymise
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-__all__ = ["dossier_carnets", "dossier_exemples"]
+__all__ = ["dossier_carnets", "dossier_exemples", "dossier_exemples_hub"]
 
 # Sous-paquet de données -> dossier du dépôt qui le fournit (même correspondance que pyproject.toml).
-_DEPOT = {"exemples": ("data", "samples"), "carnets": ("notebooks",)}
+_DEPOT = {"exemples": ("data", "samples"), "exemples_hub": ("data", "hub"), "carnets": ("notebooks",)}
 
 
 def _dossier(sous_paquet: str) -> Path | None:
@@ -38,3 +38,8 @@ def dossier_exemples() -> Path | None:
 def dossier_carnets() -> Path | None:
     """Le dossier des notebooks de rapport livrés, ou ``None`` s'il manque."""
     return _dossier("carnets")
+
+
+def dossier_exemples_hub() -> Path | None:
+    """Le dossier de l'échantillon de hub livré (huit clusters de riz fictifs), ou ``None``."""
+    return _dossier("exemples_hub")

@@ -60,7 +60,7 @@ def executer(parametres: dict[str, Any]) -> None:
             parametres["notebook"],
             str(sortie_ipynb),
             request_save_on_cell_execute=False,  # écrit une seule fois, à la fin
-            parameters={
+            parameters=parametres.get("parametres_notebook") or {
                 "chemin_donnees": parametres["chemin_donnees"],
                 "campagne": parametres["campagne"],
                 "dossier_sortie": str(temporaire),
@@ -77,7 +77,9 @@ def executer(parametres: dict[str, Any]) -> None:
     finally:
         run_sync(noyau.shutdown_kernel)(now=True)
     fichier_resume = temporaire / "resume.json"
-    if not fichier_resume.exists():  # un notebook de rapport qui n'écrit pas le résumé
+    if "titre" in parametres:  # autre notebook que le rapport d'un cluster (rapport de hub)
+        fichier_resume = None
+    elif not fichier_resume.exists():  # un notebook de rapport qui n'écrit pas le résumé
         from clusterlib.donnees.modele import load
         from clusterlib.sorties.rapports import resume_cluster
 
@@ -86,8 +88,11 @@ def executer(parametres: dict[str, Any]) -> None:
     if "ipynb" not in formats:
         sortie_ipynb.unlink()
     if "html" in formats:
-        resume = json.loads(fichier_resume.read_text(encoding="utf-8"))
-        titre = f"Rapport de diagnostic — {resume['nom']}"
+        if fichier_resume is None:
+            titre = parametres["titre"]
+        else:
+            resume = json.loads(fichier_resume.read_text(encoding="utf-8"))
+            titre = f"Rapport de diagnostic — {resume['nom']}"
         notebook.metadata["title"] = titre
         exporteur = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                                  language_code="fr")

@@ -57,6 +57,7 @@ __all__ = [
     "notebook_rapport",
     "rapports_presents",
     "resume_cluster",
+    "resumes_cluster",
     "verifier_sortie_rapports",
     "verrou_rapports",
 ]
@@ -109,20 +110,33 @@ def resume_cluster(cluster: Cluster, campagne: str | None = None) -> dict[str, A
 
     Les sections sans données valent ``None`` : rien n'est inventé.
     """
+    return resumes_cluster(cluster, [campagne or cluster.campagne])[0]
+
+
+def resumes_cluster(cluster: Cluster, campagnes: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Les résumés de plusieurs campagnes (toutes par défaut), chacun égal à :func:`resume_cluster`.
+
+    Les sections qui ne dépendent pas de la campagne (réseau, préalables) ne sont calculées
+    qu'une fois : la banque de clusters s'en sert pour ses indicateurs.
+    """
     from clusterlib.analyses import comptes, notation, reseau
 
-    campagne = campagne or cluster.campagne
-    resume = {
-        "cluster": cluster.id,
-        "nom": cluster.nom,
-        "campagne": campagne,
-        "donnees_fictives": cluster.fiche.donnees_fictives,
-        "reseau": _section(lambda: reseau.synthese_reseau(cluster)),
-        "prealables": _section(lambda: reseau.synthese_prealables(cluster)),
-        "economie": _section(lambda: comptes.synthese_economie(cluster, campagne)),
-        "scores": _section(lambda: notation.synthese_scores(cluster, campagne)),
-    }
-    return _nettoyer(resume)
+    campagnes = list(campagnes) if campagnes is not None else cluster.campagnes()
+    synthese_reseau = _section(lambda: reseau.synthese_reseau(cluster))
+    prealables = _section(lambda: reseau.synthese_prealables(cluster))
+    resumes = []
+    for campagne in campagnes:
+        resumes.append(_nettoyer({
+            "cluster": cluster.id,
+            "nom": cluster.nom,
+            "campagne": campagne,
+            "donnees_fictives": cluster.fiche.donnees_fictives,
+            "reseau": synthese_reseau,
+            "prealables": prealables,
+            "economie": _section(lambda c=campagne: comptes.synthese_economie(cluster, c)),
+            "scores": _section(lambda c=campagne: notation.synthese_scores(cluster, c)),
+        }))
+    return resumes
 
 
 # --- Le dossier des rapports : marques, verrou, restes d'un run interrompu --------------------
@@ -335,6 +349,22 @@ def _garder_journal(sortie: Path, nom: str, texte: str) -> Path | None:
         return None
 
 
+def _lancer_execution(fichier_parametres: Path, journal: Path) -> subprocess.Popen:
+    """Exécute ``python -m clusterlib.sorties._execution fichier_parametres`` (journal dans ``journal``) et attend."""
+    with journal.open("w", encoding="utf-8") as flux:
+        processus = subprocess.Popen(
+            [sys.executable, "-m", "clusterlib.sorties._execution", str(fichier_parametres)],
+            stdout=flux, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        )
+        _EN_COURS.add(processus)
+        try:
+            processus.wait()
+        finally:
+            _EN_COURS.discard(processus)
+    return processus
+
+
 def _echec_inattendu(chemin: Path, sortie: Path, ident: str | None, exc: BaseException, debut: float) -> Resultat:
     """Un échec imprévu d'un cluster : message en français, détails techniques dans le journal."""
     if isinstance(exc, ErreurSortie):
@@ -405,17 +435,7 @@ def _executer_rapport(chemin: Path, ident: str, sortie: Path, campagne: str | No
         }
         fichier_parametres = temporaire / "parametres.json"
         fichier_parametres.write_text(json.dumps(parametres), encoding="utf-8")
-        with journal.open("w", encoding="utf-8") as flux:
-            processus = subprocess.Popen(
-                [sys.executable, "-m", "clusterlib.sorties._execution", str(fichier_parametres)],
-                stdout=flux, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-            )
-            _EN_COURS.add(processus)
-            try:
-                processus.wait()
-            finally:
-                _EN_COURS.discard(processus)
+        processus = _lancer_execution(fichier_parametres, journal)
         if _ARRET.is_set():
             return Resultat(chemin, "echec", cluster=ident, messages=["interrompu"], duree=time.monotonic() - debut)
         if processus.returncode != 0:
