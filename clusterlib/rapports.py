@@ -230,7 +230,9 @@ def executer_lot(
     ``travaux`` rapports tournent en parallèle, chacun dans son propre processus.
     ``progression`` est appelé après chaque cluster (barre de progression).
     """
-    sortie = Path(sortie)
+    # Chemin absolu : le noyau tourne dans le dossier temporaire du rapport, un chemin relatif
+    # y serait relu à partir de ce dossier (et y laisserait une copie des figures).
+    sortie = Path(sortie).resolve()
     sortie.mkdir(parents=True, exist_ok=True)
     notebook = Path(notebook) if notebook else notebook_rapport()
     chemins = [Path(c) for c in chemins]
