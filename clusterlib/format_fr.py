@@ -17,8 +17,11 @@ d'union ordinaire, pour que les chiffres collés dans un tableur restent des nom
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from collections.abc import Callable, Iterable
+from html.parser import HTMLParser
 from numbers import Real
 from typing import Any
 
@@ -27,6 +30,7 @@ from pandas.io.formats.style import Styler
 
 __all__ = [
     "ESPACE_FINE",
+    "ESPACE_INSECABLE",
     "MANQUANT",
     "fcfa",
     "fcfa_auto",
@@ -34,10 +38,15 @@ __all__ = [
     "nombre",
     "pourcentage",
     "tableau_fr",
+    "typographie",
+    "typographie_html",
 ]
 
 ESPACE_FINE = "\u202f"
 """Espace fine insécable (U+202F), séparateur des milliers et devant les unités."""
+
+ESPACE_INSECABLE = "\u00a0"
+"""Espace insécable (U+00A0), devant « : » et à l'intérieur des guillemets « »."""
 
 MANQUANT = "—"
 """Ce qu'on écrit à la place d'une valeur absente."""
@@ -154,3 +163,132 @@ def tableau_fr(
     if a_droite:
         style = style.set_properties(subset=a_droite, **{"text-align": "right", "white-space": "nowrap"})
     return style.set_table_styles([{"selector": "th.col_heading", "props": [("text-align", "center")]}])
+
+
+# --- Typographie française du texte courant -------------------------------------------------
+
+_LETTRE = r"[^\W\d_]"
+# Espaces qu'un navigateur ou un traitement de texte peut couper (et les insécables à normaliser).
+_BLANCS = r"[ \t\r\n\u00a0\u202f]+"
+_APOSTROPHE = re.compile(rf"(?<={_LETTRE})'(?={_LETTRE})")
+_AVANT_FINE = re.compile(rf"{_BLANCS}(?=[;!?])")
+_COLLE_FINE = re.compile(rf"(?<=[\w»)\]…\"’*])(?=[;!?](?:\s|$|[)»\]\"’]))")
+_AVANT_DEUX_POINTS = re.compile(rf"{_BLANCS}(?=:)")
+_COLLE_DEUX_POINTS = re.compile(rf"(?<=[^\W\d_»)\]…’*])(?=:(?:\s|$))")
+_APRES_OUVRANT = re.compile(rf"«(?:{_BLANCS})?")
+_AVANT_FERMANT = re.compile(rf"(?:{_BLANCS})?»")
+
+
+def typographie(texte: str) -> str:
+    """Le texte courant avec la typographie française, pour tout ce qu'une personne lit.
+
+    - une espace fine insécable (U+202F) devant ``;``, ``!`` et ``?`` ;
+    - une espace insécable (U+00A0) devant ``:`` et à l'intérieur des guillemets « » ;
+    - l'apostrophe typographique (’) entre deux lettres.
+
+    Une espace ordinaire déjà présente est remplacée ; une ponctuation collée à un mot reçoit
+    son espace. Les heures (« 10:30 »), les adresses (``https://…``, ``page.html?q=…``) et les
+    signes suivis d'autre chose qu'une espace ne sont pas touchés. Le code ne doit pas passer
+    par ici (voir :func:`typographie_html`, qui saute ``<code>`` et ``<pre>``) :
+
+    >>> typographie("Pourquoi ? Voir « le guide » : c'est simple ; à 10:30 !")
+    'Pourquoi\u202f? Voir «\u00a0le guide\u00a0»\u00a0: c’est simple\u202f; à 10:30\u202f!'
+    """
+    if not texte:
+        return texte
+    texte = _APOSTROPHE.sub("’", texte)
+    texte = _AVANT_FINE.sub(ESPACE_FINE, texte)
+    texte = _COLLE_FINE.sub(ESPACE_FINE, texte)
+    texte = _AVANT_DEUX_POINTS.sub(ESPACE_INSECABLE, texte)
+    texte = _COLLE_DEUX_POINTS.sub(ESPACE_INSECABLE, texte)
+    texte = _APRES_OUVRANT.sub("«" + ESPACE_INSECABLE, texte)
+    return _AVANT_FERMANT.sub(ESPACE_INSECABLE + "»", texte)
+
+
+_ELEMENTS_BRUTS = {"code", "pre", "kbd", "samp", "tt", "var", "script", "style", "textarea", "math", "svg"}
+_CLASSES_BRUTES = re.compile(r"\b(math|highlight|MathJax|jp-RenderedText|output_stream|notranslate)\b")
+_VIDES = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Typographe(HTMLParser):
+    """Recopie un document HTML en appliquant :func:`typographie` au texte hors code."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.morceaux: list[str] = []
+        self.pile: list[tuple[str, bool]] = []
+        self.texte: list[str] = []
+
+    def _brut(self) -> bool:
+        return any(brut for _, brut in self.pile)
+
+    def _vider(self) -> None:
+        if not self.texte:
+            return
+        morceau = "".join(self.texte)
+        self.texte = []
+        if self._brut() or not morceau.strip():
+            self.morceaux.append(morceau)
+            return
+        lu = html.unescape(morceau)
+        corrige = typographie(lu)
+        self.morceaux.append(morceau if corrige == lu else html.escape(corrige, quote=False))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._vider()
+        self.morceaux.append(self.get_starttag_text() or "")
+        if tag in _VIDES:
+            return
+        classes = dict(attrs).get("class") or ""
+        self.pile.append((tag, tag in _ELEMENTS_BRUTS or bool(_CLASSES_BRUTES.search(classes))))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._vider()
+        self.morceaux.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._vider()
+        self.morceaux.append(f"</{tag}>")
+        for i in range(len(self.pile) - 1, -1, -1):
+            if self.pile[i][0] == tag:
+                del self.pile[i:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        self.texte.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.texte.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.texte.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self._vider()
+        self.morceaux.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self._vider()
+        self.morceaux.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self._vider()
+        self.morceaux.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self._vider()
+        self.morceaux.append(f"<![{data}]>")
+
+
+def typographie_html(document: str) -> str:
+    """Un document (ou fragment) HTML dont le texte suit la typographie française.
+
+    Seul le texte est modifié, jamais les balises ni les attributs ; le contenu de ``<code>``,
+    ``<pre>``, ``<script>``, ``<style>``, des formules (classe ``math``) et du code coloré
+    (classe ``highlight``) est recopié tel quel.
+    """
+    typographe = _Typographe()
+    typographe.feed(document)
+    typographe.close()
+    typographe._vider()
+    return "".join(typographe.morceaux)
