@@ -35,7 +35,9 @@ __all__ = [
     "fcfa",
     "fcfa_auto",
     "millions_fcfa",
+    "accorder",
     "nombre",
+    "pluriel",
     "pourcentage",
     "tableau_fr",
     "typographie",
@@ -179,12 +181,55 @@ _APRES_OUVRANT = re.compile(rf"«(?:{_BLANCS})?")
 _AVANT_FERMANT = re.compile(rf"(?:{_BLANCS})?»")
 
 
+def pluriel(n: float, singulier: str, forme_plurielle: str | None = None) -> str:
+    """Le nombre suivi du mot accordé, à la française (pluriel à partir de 2) : « 1 acteur », « 0 acteur », « 3 acteurs ».
+
+    >>> pluriel(125, "tonne")
+    '125\u202ftonnes'
+    """
+    mot = (forme_plurielle or singulier + "s") if abs(float(n)) >= 2 else singulier
+    return f"{nombre(n, 0 if float(n).is_integer() else 1)}{ESPACE_FINE}{mot}"
+
+
+_NOMBRE_OU_MOT = re.compile(r"(?P<nombre>(?<![\w,])\d+(?:[\u202f\u00a0 ]\d{3})*(?:,\d+)?)"
+                            r"|(?P<mot>[^\W\d_][\w’'-]*)\(s\)"
+                            r"|(?P<fin>[;:.—()\n?!])")
+
+
+def accorder(texte: str) -> str:
+    """Accorde les « (s) » d'un texte avec le nombre qui les précède dans la même proposition.
+
+    « 5 acteur(s) enregistré(s) » devient « 5 acteurs enregistrés », « 1 relation(s) » devient
+    « 1 relation » ; un « (s) » sans nombre devant (« colonne(s) absente(s) ») reste tel quel.
+    Le nombre vaut jusqu'au prochain signe ; : . — ( ) ou au prochain nombre.
+    """
+    if "(s)" not in texte:
+        return texte
+    courant: float | None = None
+    morceaux: list[str] = []
+    dernier = 0
+    for trouve in _NOMBRE_OU_MOT.finditer(texte):
+        if trouve.group("nombre"):
+            chiffres = re.sub(r"[\u202f\u00a0 ]", "", trouve.group("nombre")).replace(",", ".")
+            courant = float(chiffres)
+        elif trouve.group("fin"):
+            courant = None
+        elif courant is not None:
+            morceaux.append(texte[dernier:trouve.start()])
+            mot = trouve.group("mot")
+            morceaux.append(mot + "s" if abs(courant) >= 2 and not mot.endswith(("s", "x")) else mot)
+            dernier = trouve.end()
+    morceaux.append(texte[dernier:])
+    return "".join(morceaux)
+
+
 def typographie(texte: str) -> str:
     """Le texte courant avec la typographie française, pour tout ce qu'une personne lit.
 
     - une espace fine insécable (U+202F) devant ``;``, ``!`` et ``?`` ;
     - une espace insécable (U+00A0) devant ``:`` et à l'intérieur des guillemets « » ;
-    - l'apostrophe typographique (’) entre deux lettres.
+    - l'apostrophe typographique (’) entre deux lettres ;
+    - les « (s) » accordés avec le nombre qui les précède (:func:`accorder`).
 
     Une espace ordinaire déjà présente est remplacée ; une ponctuation collée à un mot reçoit
     son espace. Les heures (« 10:30 »), les adresses (``https://…``, ``page.html?q=…``) et les
@@ -196,7 +241,7 @@ def typographie(texte: str) -> str:
     """
     if not texte:
         return texte
-    texte = _APOSTROPHE.sub("’", texte)
+    texte = _APOSTROPHE.sub("’", accorder(texte))
     texte = _AVANT_FINE.sub(ESPACE_FINE, texte)
     texte = _COLLE_FINE.sub(ESPACE_FINE, texte)
     texte = _AVANT_DEUX_POINTS.sub(ESPACE_INSECABLE, texte)

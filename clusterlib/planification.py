@@ -353,7 +353,7 @@ def _livraisons(cluster: Cluster, campagne: str) -> str:
     for _, lg in qqrp.iterrows():
         morceaux = [f"{nombre(lg['volume'])} {_texte(lg['unite'])}(s) de {_texte(lg['produits'])}"]
         if pd.notna(lg["prix_moyen"]):
-            morceaux.append(f"à {fcfa_auto(lg['prix_moyen'])} l'unité")
+            morceaux.append(f"à {fcfa_auto(lg['prix_moyen'])} par {_texte(lg['unite'])}")
         if pd.notna(lg["taux_conformite"]):
             morceaux.append(f"{pourcentage(lg['taux_conformite'], 0)} conformes")
         if pd.notna(lg["regularite"]):

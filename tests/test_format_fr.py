@@ -167,3 +167,29 @@ def test_typographie_html_ne_touche_ni_code_ni_balises() -> None:
 def test_typographie_html_document_complet_intact_hors_espaces() -> None:
     source = "<!DOCTYPE html><html><head><style>a:hover{x:1}</style></head><body><!-- a : b -->x</body></html>"
     assert typographie_html(source) == source
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [
+        ("5 acteur(s) enregistré(s), 27 personne(s) dont 12 femme(s) (44 %)",
+         "5 acteurs enregistrés, 27 personnes dont 12 femmes (44 %)"),
+        ("125 tonne(s) de riz", "125 tonnes de riz"),
+        ("1 relation(s)", "1 relation"),
+        ("0 acteur(s) isolé(s) ; 75 relation(s)", "0 acteur isolé ; 75 relations"),
+        ("1,5 tonne(s)", "1,5 tonne"),
+        (f"1{E}234 tonne(s)", f"1{E}234 tonnes"),
+        ("colonne(s) absente(s)", "colonne(s) absente(s)"),
+    ],
+)
+def test_accorder_les_pluriels(texte: str, attendu: str) -> None:
+    from clusterlib.format_fr import accorder
+
+    assert accorder(texte) == attendu
+
+
+def test_pluriel() -> None:
+    from clusterlib.format_fr import pluriel
+
+    assert pluriel(1, "acteur") == f"1{E}acteur" and pluriel(0, "acteur") == f"0{E}acteur"
+    assert pluriel(3, "acteur") == f"3{E}acteurs" and pluriel(2, "travail", "travaux") == f"2{E}travaux"
