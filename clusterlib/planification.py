@@ -42,6 +42,7 @@ __all__ = [
     "A_COMPLETER",
     "ETATS",
     "ErreurPlanification",
+    "fin_campagne",
     "TableauAtelier",
     "actions_prioritaires",
     "avancement",
@@ -953,6 +954,13 @@ def _fenetre_campagne(campagne: str) -> tuple[pd.Period, pd.Period]:
     mois = int(_ref()["mois_debut_campagne"])
     debut = pd.Period(year=int(m[1]), month=mois, freq="M")
     return debut, debut + 11
+
+
+def fin_campagne(campagne: str) -> dt.date:
+    """Le dernier jour d'une campagne ``AAAA-BBBB`` (elle commence au mois ``mois_debut_campagne``
+    du référentiel et dure douze mois) : ``"2024-2025"`` → 31 mars 2025 avec un début en avril."""
+    _debut, fin = _fenetre_campagne(campagne)
+    return fin.end_time.date()
 
 
 def _evolution_dates(lg: pd.Series, fenetre: tuple[pd.Period, pd.Period], campagne: str) -> str:

@@ -38,11 +38,12 @@ __all__ = [
     "Resultat",
     "ecrire_synthese",
     "executer_lot",
+    "image_rapport",
     "notebook_rapport",
     "resume_cluster",
 ]
 
-FORMATS = ("html", "ipynb")
+FORMATS = ("html", "pdf", "ipynb")
 _ID_SUR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DELAI_CELLULE = 600  # secondes par cellule
 _EN_COURS: set[subprocess.Popen] = set()
@@ -58,6 +59,16 @@ def notebook_rapport() -> Path:
             "(pip install -e .)"
         )
     return chemin
+
+
+def image_rapport(figure: Any, nom: str, description: str, dossier: str | Path | None = None) -> str:
+    """Une figure du rapport en HTML : PNG léger intégré, texte alternatif français, ouverture en grand.
+
+    Avec un ``dossier`` (les figures du rapport), le PNG y est aussi enregistré.
+    """
+    from .pdf import image_html
+
+    return image_html(figure, nom, description, dossier)
 
 
 # --- Le résumé lisible par machine -------------------------------------------------------
@@ -168,7 +179,7 @@ def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: s
         "chemin_donnees": str(chemin.resolve()),
         "campagne": campagne,
         "disposition": disposition,
-        "formats": list(formats),
+        "formats": [f for f in formats if f != "pdf"] + (["html"] if "pdf" in formats and "html" not in formats else []),
         "delai": delai,
     }
     fichier_parametres = temporaire / "parametres.json"
@@ -197,11 +208,34 @@ def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: s
                             duree=time.monotonic() - debut)
         journal.unlink()
         fichier_parametres.unlink()
+        avertissements = _finaliser_rapport(temporaire, formats)
         cible = sortie / ident
         _deplacer_en_place(temporaire, cible)
-        return Resultat(chemin, "fait", cluster=ident, dossier=cible, duree=time.monotonic() - debut)
+        return Resultat(chemin, "fait", cluster=ident, dossier=cible, messages=avertissements,
+                        duree=time.monotonic() - debut)
     finally:
         shutil.rmtree(temporaire, ignore_errors=True)
+
+
+def _finaliser_rapport(dossier: Path, formats: Sequence[str]) -> list[str]:
+    """Rapport HTML autonome (hors ligne, téléphone, typographie) puis ``rapport.pdf`` ; renvoie les avertissements."""
+    from .pdf import ErreurPdf, finaliser_html, imprimer_pdf
+
+    page = dossier / "rapport.html"
+    if not page.exists():
+        return []
+    resume = json.loads((dossier / "resume.json").read_text(encoding="utf-8"))
+    page.write_text(finaliser_html(page.read_text(encoding="utf-8"), f"Rapport de diagnostic : {resume['nom']}"),
+                    encoding="utf-8")
+    avertissements = []
+    if "pdf" in formats:
+        try:
+            imprimer_pdf(page, dossier / "rapport.pdf")
+        except ErreurPdf as exc:
+            avertissements.append(str(exc))
+    if "html" not in formats:
+        page.unlink()
+    return avertissements
 
 
 def _raison(journal: str) -> str:
