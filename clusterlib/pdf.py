@@ -68,7 +68,11 @@ pre{white-space:pre-wrap}
   thead{display:table-header-group}
   tr,img,.figure-cluster{break-inside:avoid;page-break-inside:avoid}
   .figure-cluster img{max-height:235mm;width:auto}
-  .jp-Cell,.jp-OutputArea,.jp-Cell-outputWrapper{break-inside:auto}
+  /* Un bloc qui défile (overflow) ou une boîte flexible ne se coupe pas d'une page à l'autre :
+     à l'impression, tout redevient un bloc ordinaire. */
+  .jp-Cell,.jp-OutputArea,.jp-Cell-outputWrapper,.jp-OutputArea-child,.jp-OutputArea-output,
+  .jp-RenderedHTMLCommon,.jp-RenderedHTML,.jp-Notebook{display:block !important;overflow:visible !important;
+    break-inside:auto}
   .figure-cluster .fermer{display:none !important}
 }
 """

@@ -54,7 +54,7 @@ class TypographieFrancaise(Transform):
                 if corrige != source:
                     brut.children = [nodes.Text(corrige)]
         for texte in list(self.document.findall(nodes.Text)):
-            if isinstance(texte.parent, nodes.raw) or _a_proteger(texte):
+            if texte.parent is None or isinstance(texte.parent, nodes.raw) or _a_proteger(texte):
                 continue
             corrige = typographie(str(texte))
             if corrige != str(texte):
