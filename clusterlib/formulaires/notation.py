@@ -32,6 +32,7 @@ from ..fichiers import ecrire_atomique
 from ..lecture import decoder
 from ..lecture import separateur as deviner_separateur
 from ..modele import load
+from .imprimable import mimebundle
 
 __all__ = ["ErreurFormulaire", "FormulaireNotation", "enregistrer_notes", "formulaire_notation"]
 
@@ -280,7 +281,7 @@ class FormulaireNotation:
 
     # Affichage dans un notebook : le formulaire se montre comme son conteneur.
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return mimebundle(self.widget, **kwargs)
 
     def notes(self) -> pd.DataFrame:
         """Les notes choisies : ``indicateur``, ``score``, ``justification`` (indicateurs notés seulement)."""

@@ -22,6 +22,7 @@ from ..comptes import libelle_solde
 from ..format_fr import tableau_fr
 from ..graphiques.comptes import graphique_scenario
 from ..scenarios import Changement, ResultatScenario, prix_principaux, simuler
+from .imprimable import mimebundle
 
 __all__ = ["PanneauScenarios", "panneau_scenarios"]
 
@@ -149,7 +150,7 @@ class PanneauScenarios:
         self.actualiser()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return mimebundle(self.widget, **kwargs)
 
 
 def panneau_scenarios(source: Any, campagne: str | None = None, prix: Mapping[str, str] | None = None,
