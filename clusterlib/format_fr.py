@@ -32,10 +32,10 @@ __all__ = [
     "ESPACE_FINE",
     "ESPACE_INSECABLE",
     "MANQUANT",
+    "accorder",
     "fcfa",
     "fcfa_auto",
     "millions_fcfa",
-    "accorder",
     "nombre",
     "pluriel",
     "pourcentage",
@@ -174,15 +174,18 @@ _LETTRE = r"[^\W\d_]"
 _BLANCS = r"[ \t\r\n\u00a0\u202f]+"
 _APOSTROPHE = re.compile(rf"(?<={_LETTRE})'(?={_LETTRE})")
 _AVANT_FINE = re.compile(rf"{_BLANCS}(?=[;!?])")
-_COLLE_FINE = re.compile(rf"(?<=[\w»)\]…\"’*])(?=[;!?](?:\s|$|[)»\]\"’]))")
+_COLLE_FINE = re.compile(r"(?<=[\w»)\]…\"’*])(?=[;!?](?:\s|$|[)»\]\"’]))")
 _AVANT_DEUX_POINTS = re.compile(rf"{_BLANCS}(?=:)")
-_COLLE_DEUX_POINTS = re.compile(rf"(?<=[^\W\d_»)\]…’*])(?=:(?:\s|$))")
+_COLLE_DEUX_POINTS = re.compile(r"(?<=[^\W\d_»)\]…’*])(?=:(?:\s|$))")
 _APRES_OUVRANT = re.compile(rf"«(?:{_BLANCS})?")
 _AVANT_FERMANT = re.compile(rf"(?:{_BLANCS})?»")
 
 
 def pluriel(n: float, singulier: str, forme_plurielle: str | None = None) -> str:
-    """Le nombre suivi du mot accordé, à la française (pluriel à partir de 2) : « 1 acteur », « 0 acteur », « 3 acteurs ».
+    """Le nombre suivi du mot accordé, à la française (pluriel à partir de 2).
+
+    « 1 acteur », « 0 acteur », « 3 acteurs » :
+
 
     >>> pluriel(125, "tonne")
     '125\u202ftonnes'

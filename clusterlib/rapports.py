@@ -179,7 +179,8 @@ def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: s
         "chemin_donnees": str(chemin.resolve()),
         "campagne": campagne,
         "disposition": disposition,
-        "formats": [f for f in formats if f != "pdf"] + (["html"] if "pdf" in formats and "html" not in formats else []),
+        # Le PDF s'imprime depuis la page HTML : l'enfant l'exporte toujours quand un PDF est demandé.
+        "formats": sorted({f for f in formats if f != "pdf"} | ({"html"} if "pdf" in formats else set())),
         "delai": delai,
     }
     fichier_parametres = temporaire / "parametres.json"
@@ -344,8 +345,8 @@ def _pour_tableur(synthese: pd.DataFrame) -> pd.DataFrame:
     for colonne in tableur.columns:
         decimales = COLONNES_SYNTHESE.get(colonne, (None, 2 if colonne.startswith("axe_") else None, None))[1]
         if colonne == "donnees_fictives":
-            tableur[colonne] = pd.Series(["" if pd.isna(v) else ("oui" if bool(v) else "non") for v in tableur[colonne]],
-                                         index=tableur.index, dtype="str")
+            textes = ["" if pd.isna(v) else ("oui" if bool(v) else "non") for v in tableur[colonne]]
+            tableur[colonne] = pd.Series(textes, index=tableur.index, dtype="str")
         elif decimales is not None:
             valeurs = pd.to_numeric(tableur[colonne], errors="coerce").round(decimales)
             tableur[colonne] = valeurs.astype("Int64") if decimales == 0 else valeurs

@@ -24,7 +24,7 @@ from sphinx.application import Sphinx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # clusterlib du dépôt
 
-from clusterlib.format_fr import typographie, typographie_html  # noqa: E402
+from clusterlib.format_fr import typographie, typographie_html
 
 _SANS_TYPOGRAPHIE = (nodes.literal, nodes.literal_block, nodes.math, nodes.math_block, nodes.comment,
                      nodes.doctest_block, nodes.substitution_definition, nodes.target, nodes.option_string)
