@@ -75,7 +75,8 @@ def main() -> int:
         b_pdf = chrono(lambda: rapports.executer_lot([echantillons.chemin("riz-glazoue")], tmp / "un-pdf"))
         pdf = tmp / "un-pdf" / "riz-glazoue" / "rapport.pdf"
         taille = pdf.stat().st_size / 1024 / 1024 if pdf.exists() else float("nan")
-        print(f"(b) le même avec rapport.pdf          : {b_pdf:6.1f} s   rapport /a = {b_pdf / a:4.2f} (objectif ≤ 2,5)")
+        print(f"(b) le même avec rapport.pdf          : {b_pdf:6.1f} s   "
+              f"rapport /a = {b_pdf / a:4.2f} (objectif ≤ 2,5)")
         print(f"    dont PDF (Chromium)               : {b_pdf - b:6.1f} s   ({taille:.2f} Mo)")
         rapport = nbformat.read(tmp / "un" / "riz-glazoue" / "rapport.ipynb", as_version=4)
         cellules = [c for c in rapport.cells if c.cell_type == "code"]

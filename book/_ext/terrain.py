@@ -118,9 +118,33 @@ def _bloc_telechargements(app: Sphinx, pagename: str) -> str:
             f'<ul class="telechargements">{"".join(lignes)}</ul></section>{_FIN_BLOC}')
 
 
-def _imprimer_livre(app: Sphinx, exception: BaseException | None) -> None:
-    if exception is not None or app.builder.format != "html" or not app.config.terrain_pdf:
+_SCRIPT_THEME = re.compile(r'<script\b[^>]*\bsrc="[^"]*(?:fontawesome\.js|searchindex\.js)[^"]*"[^>]*>\s*</script>\s*')
+
+
+def alleger_pages(dossier: Path) -> int:
+    """Retire des pages écrites les scripts que le gabarit du thème ajoute en dur : ``fontawesome.js``
+    (1,5 Mo, remplacé par des caractères) et ``searchindex.js`` (hors de la page de recherche)."""
+    modifiees = 0
+    for page in dossier.rglob("*.html"):
+        if page.name == "search.html" and page.parent == dossier:
+            continue
+        texte = page.read_text(encoding="utf-8")
+        allege = _SCRIPT_THEME.sub("", texte)
+        if allege != texte:
+            page.write_text(allege, encoding="utf-8")
+            modifiees += 1
+    return modifiees
+
+
+def _finir_livre(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.format != "html":
         return
+    alleger_pages(Path(app.outdir))
+    if app.config.terrain_pdf:
+        _imprimer_livre(app)
+
+
+def _imprimer_livre(app: Sphinx) -> None:
     from pypdf import PdfWriter
 
     from clusterlib.pdf import ErreurPdf, chromium, imprimer_pdf
@@ -157,7 +181,10 @@ def _assembler(morceaux: list[Path], cible: Path, PdfWriter: Any) -> None:
     ecrivain = PdfWriter()
     for morceau in morceaux:
         ecrivain.append(str(morceau))
-    ecrivain.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+    try:  # les pages des chapitres partagent polices et images : une seule copie dans le PDF
+        ecrivain.compress_identical_objects(remove_duplicates=True, remove_orphans=True)
+    except TypeError:  # pypdf 5 : ancien nom du paramètre
+        ecrivain.compress_identical_objects(remove_identicals=True, remove_orphans=True)
     temporaire = cible.with_name(f".{cible.name}.tmp")
     with temporaire.open("wb") as flux:
         ecrivain.write(flux)
@@ -179,7 +206,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("terrain_pdf", True, "html")
     app.connect("config-inited", _ajouter_statique)
     app.connect("html-page-context", _alleger, priority=950)
-    app.connect("build-finished", _imprimer_livre)
+    app.connect("build-finished", _finir_livre)
     app.add_post_transform(ReplierLeCode)
     app.add_css_file("terrain.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
