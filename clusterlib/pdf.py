@@ -29,7 +29,7 @@ from pathlib import Path
 from .fichiers import ecrire_atomique
 from .format_fr import typographie_html
 
-__all__ = ["CSS_DOCUMENT", "ErreurPdf", "chromium", "finaliser_html", "image_html", "imprimer_pdf"]
+__all__ = ["CSS_DOCUMENT", "ErreurPdf", "chromium", "finaliser_html", "image_html", "imprimer_pdf", "png_leger"]
 
 DELAI_PDF = 120  # secondes
 
@@ -151,7 +151,7 @@ def imprimer_pdf(page: str | Path, pdf: str | Path, *, delai: int = DELAI_PDF,
     return pdf
 
 
-def _png_leger(figure: object, dpi: int) -> bytes:
+def png_leger(figure: object, dpi: int = 150) -> bytes:
     """La figure en PNG à palette (128 couleurs) : trois fois plus léger, sans perte visible sur un graphique."""
     from PIL import Image
 
@@ -172,7 +172,7 @@ def image_html(figure: object, nom: str, description: str, dossier: str | Path |
     grand, à sa taille réelle, pour lire les étiquettes d'une carte sur un téléphone. Avec un
     ``dossier``, le PNG y est aussi enregistré (``<dossier>/<nom>.png``).
     """
-    donnees = _png_leger(figure, dpi)
+    donnees = png_leger(figure, dpi)
     if dossier is not None:
         ecrire_atomique(Path(dossier) / f"{nom}.png", donnees)
     ident = "figure-" + re.sub(r"[^a-z0-9-]+", "-", nom.lower())

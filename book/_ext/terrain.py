@@ -66,8 +66,14 @@ def _alleger(app: Sphinx, pagename: str, templatename: str, context: dict[str, A
         retires = _RETIRES_PARTOUT + (() if pagename == "search" else _RECHERCHE)
         context["script_files"] = [s for s in scripts
                                    if not any(_nom_script(s).split("?")[0].endswith(r) for r in retires)]
-    if pagename == app.config.root_doc and "body" in context:
-        context["body"] = context["body"] + _bloc_telechargements(app, pagename)
+    if "body" in context:
+        # Dernière passe typographique sur la page entière : les titres d'exercices et la
+        # bibliographie sont écrits après les transformations du document.
+        from clusterlib.format_fr import typographie_html
+
+        context["body"] = typographie_html(context["body"])
+        if pagename == app.config.root_doc:
+            context["body"] = context["body"] + _bloc_telechargements(app, pagename)
 
 
 # --- Les PDF à télécharger ---------------------------------------------------------------------
@@ -181,10 +187,8 @@ def _assembler(morceaux: list[Path], cible: Path, PdfWriter: Any) -> None:
     ecrivain = PdfWriter()
     for morceau in morceaux:
         ecrivain.append(str(morceau))
-    try:  # les pages des chapitres partagent polices et images : une seule copie dans le PDF
-        ecrivain.compress_identical_objects(remove_duplicates=True, remove_orphans=True)
-    except TypeError:  # pypdf 5 : ancien nom du paramètre
-        ecrivain.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+    # Les pages d'un chapitre partagent polices et images : une seule copie dans le PDF.
+    ecrivain.compress_identical_objects()
     temporaire = cible.with_name(f".{cible.name}.tmp")
     with temporaire.open("wb") as flux:
         ecrivain.write(flux)
