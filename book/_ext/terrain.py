@@ -56,6 +56,38 @@ class ReplierLeCode(SphinxPostTransform):
             conteneur["prompt_hide"] = config.nb_code_prompt_hide
 
 
+_ALT_CHEMIN = re.compile(r"[/\\]|\.(?:png|svg|jpe?g|gif)$", re.I)
+
+
+class TexteAlternatif(SphinxPostTransform):
+    """Une image sans description (ou décrite par son chemin de fichier) reçoit un texte en français.
+
+    La légende de la figure s'il y en a une, sinon le titre de la section où la figure est tracée.
+    """
+
+    default_priority = 900
+
+    def run(self, **kwargs: Any) -> None:
+        for image in self.document.findall(nodes.image):
+            alt = str(image.get("alt", "")).strip()
+            if alt and not _ALT_CHEMIN.search(alt) and alt != image.get("uri"):
+                continue
+            parent, legende, section = image.parent, None, None
+            while parent is not None:
+                if legende is None and isinstance(parent, nodes.figure):
+                    legende = next((c.astext() for c in parent.children if isinstance(c, nodes.caption)), None)
+                if isinstance(parent, nodes.section) and section is None:
+                    titres = [c for c in parent.children if isinstance(c, nodes.title)]
+                    section = titres[0].astext() if titres else None
+                parent = parent.parent
+            if legende:
+                image["alt"] = legende
+            elif section:
+                image["alt"] = f"Figure de la section « {section} »"
+            else:
+                image["alt"] = "Figure"
+
+
 def _nom_script(script: Any) -> str:
     return str(getattr(script, "filename", script) or "")
 
@@ -212,5 +244,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _alleger, priority=950)
     app.connect("build-finished", _finir_livre)
     app.add_post_transform(ReplierLeCode)
+    app.add_post_transform(TexteAlternatif)
     app.add_css_file("terrain.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
