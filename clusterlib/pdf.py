@@ -158,9 +158,10 @@ def png_leger(figure: object, dpi: int = 150) -> bytes:
     tampon = io.BytesIO()
     figure.savefig(tampon, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")  # type: ignore[attr-defined]
     image = Image.open(io.BytesIO(tampon.getvalue())).convert("RGB")
-    palette = image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    # Octree rapide, sans tramage : aplats nets, et deux fois plus vite que la coupe médiane.
+    palette = image.quantize(colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     sortie = io.BytesIO()
-    palette.save(sortie, format="PNG", optimize=True)
+    palette.save(sortie, format="PNG", compress_level=6)
     return sortie.getvalue()
 
 
