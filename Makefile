@@ -16,9 +16,13 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 PAQUETS_LATEX := texlive-xetex texlive-lang-french texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf latexmk
 SOURCES_EXEMPLES := $(shell find clusterlib data notebooks -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: all test livre echantillons rapports pdf lint verrou clean
+.PHONY: all test livre echantillons rapports pdf lint verrou clean navigateur
 
-all: echantillons livre rapports
+all: echantillons navigateur livre rapports
+
+# Chromium imprime les PDF du livre et des rapports ; sans lui (pas root), tout le reste se construit.
+navigateur:
+	-@sh .ci/installer-paquets-debian chromium fonts-dejavu-core
 
 $(STAMP): requirements.lock pyproject.toml
 	@sh .ci/preparer-venv "$(PYTHON)" "$(VENV)"

@@ -137,8 +137,9 @@ def _parseur() -> argparse.ArgumentParser:
                          help="nombre de rapports exécutés en parallèle (un processus chacun ; 1 par défaut)")
     rapport.add_argument("--campagne", metavar=regles.format_campagne(), default=None,
                          help="campagne étudiée (par défaut : la campagne en cours de chaque cluster)")
-    rapport.add_argument("--formats", type=_formats, default=("html", "ipynb"), metavar="LISTE",
-                         help="formats à garder, séparés par des virgules : html, ipynb (par défaut les deux)")
+    rapport.add_argument("--formats", type=_formats, default=("html", "pdf", "ipynb"), metavar="LISTE",
+                         help="formats à garder, séparés par des virgules : html, pdf, ipynb (par défaut les trois ; "
+                              "le PDF demande Chromium)")
     rapport.add_argument("--disposition", choices=("valuelinks", "case"), default="valuelinks",
                          help="carte principale du rapport (par défaut valuelinks)")
     rapport.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
@@ -179,10 +180,10 @@ def _entier_positif(texte: str) -> int:
 
 def _formats(texte: str) -> tuple[str, ...]:
     formats = tuple(f.strip().lower() for f in texte.split(",") if f.strip())
-    inconnus = [f for f in formats if f not in ("html", "ipynb")]
+    inconnus = [f for f in formats if f not in ("html", "pdf", "ipynb")]
     if inconnus or not formats:
         raise argparse.ArgumentTypeError(
-            f"format(s) inconnu(s) : {', '.join(inconnus) or '(aucun)'} ; formats possibles : html, ipynb")
+            f"format(s) inconnu(s) : {', '.join(inconnus) or '(aucun)'} ; formats possibles : html, pdf, ipynb")
     return formats
 
 

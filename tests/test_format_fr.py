@@ -112,3 +112,84 @@ def test_tableau_fr_aligne_pour_l_affichage():
     assert f"5{E}100{E}000{E}FCFA" in html
     assert "text-align: right" in html
     assert "Valeur ajoutée" in html
+
+
+# --- Typographie française du texte courant ---------------------------------------------------
+
+from clusterlib.presentation.format_fr import ESPACE_INSECABLE, typographie, typographie_html  # noqa: E402
+
+N = ESPACE_INSECABLE
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [
+        ("Le cluster crée-t-il de la valeur ?", f"Le cluster crée-t-il de la valeur{E}?"),
+        ("Pourquoi?", f"Pourquoi{E}?"),
+        ("Attention !", f"Attention{E}!"),
+        ("un maillon ; un autre", f"un maillon{E}; un autre"),
+        ("Étapes : trois", f"Étapes{N}: trois"),
+        ("Étapes: trois", f"Étapes{N}: trois"),
+        ("« agrégateur »", f"«{N}agrégateur{N}»"),
+        ("«agrégateur»", f"«{N}agrégateur{N}»"),
+        ("l'agrégateur d'un cluster", "l’agrégateur d’un cluster"),
+        ("Quoi ?\n! ", f"Quoi{E}?{E}! "),
+    ],
+)
+def test_typographie_espaces_insecables(texte: str, attendu: str) -> None:
+    assert typographie(texte) == attendu
+
+
+@pytest.mark.parametrize("texte", ["réunion à 10:30", "https://exemple.org/page?q=1", "search.html?q=riz",
+                                   "ratio 3:1", "a::b", "C:\\donnees", ""])
+def test_typographie_laisse_heures_adresses_et_chemins(texte: str) -> None:
+    assert typographie(texte) == texte
+
+
+def test_typographie_idempotente() -> None:
+    texte = "Vraiment ? Oui : « le guide » ; c'est dit !"
+    assert typographie(typographie(texte)) == typographie(texte)
+
+
+def test_typographie_html_ne_touche_ni_code_ni_balises() -> None:
+    source = ('<p title="a : b">Voir <a href="x.html?q=1">le lien</a> : ok ?</p>'
+              '<pre>x = {"a": 1} ; print(x) ?</pre><code>f(a) : b</code>'
+              '<script>if (a ? b : c) {}</script><span class="math">\\(a : b\\)</span>'
+              "<p>l&#x27;eau &amp; « riz »</p>")
+    sortie = typographie_html(source)
+    assert f"le lien</a>{N}: ok{E}?</p>" in sortie
+    assert '<p title="a : b">' in sortie and 'href="x.html?q=1"' in sortie
+    assert '<pre>x = {"a": 1} ; print(x) ?</pre>' in sortie and "<code>f(a) : b</code>" in sortie
+    assert "<script>if (a ? b : c) {}</script>" in sortie and "\\(a : b\\)" in sortie
+    assert f"<p>l’eau &amp; «{N}riz{N}»</p>" in sortie
+
+
+def test_typographie_html_document_complet_intact_hors_espaces() -> None:
+    source = "<!DOCTYPE html><html><head><style>a:hover{x:1}</style></head><body><!-- a : b -->x</body></html>"
+    assert typographie_html(source) == source
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [
+        ("5 acteur(s) enregistré(s), 27 personne(s) dont 12 femme(s) (44 %)",
+         "5 acteurs enregistrés, 27 personnes dont 12 femmes (44 %)"),
+        ("125 tonne(s) de riz", "125 tonnes de riz"),
+        ("1 relation(s)", "1 relation"),
+        ("0 acteur(s) isolé(s) ; 75 relation(s)", "0 acteur isolé ; 75 relations"),
+        ("1,5 tonne(s)", "1,5 tonne"),
+        (f"1{E}234 tonne(s)", f"1{E}234 tonnes"),
+        ("colonne(s) absente(s)", "colonne(s) absente(s)"),
+    ],
+)
+def test_accorder_les_pluriels(texte: str, attendu: str) -> None:
+    from clusterlib.presentation.format_fr import accorder
+
+    assert accorder(texte) == attendu
+
+
+def test_pluriel() -> None:
+    from clusterlib.presentation.format_fr import pluriel
+
+    assert pluriel(1, "acteur") == f"1{E}acteur" and pluriel(0, "acteur") == f"0{E}acteur"
+    assert pluriel(3, "acteur") == f"3{E}acteurs" and pluriel(2, "travail", "travaux") == f"2{E}travaux"

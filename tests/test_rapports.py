@@ -86,6 +86,8 @@ def test_lot_sur_deux_echantillons_et_un_invalide(tmp_path: Path, capsys: pytest
     assert "colonne « maillon » (C)" in texte and "Traceback" not in texte
     for ident in ("riz-glazoue", "soja-djidja"):
         dossier = sortie / ident
+        assert {p.name for p in dossier.iterdir()} <= {"rapport.html", "rapport.pdf", "rapport.ipynb", "resume.json",
+                                                        "figures"}
         assert {p.name for p in dossier.iterdir()} >= {"rapport.html", "rapport.ipynb", "resume.json", "figures"}
         page = (dossier / "rapport.html").read_text(encoding="utf-8")
         assert '<html lang="fr">' in page and "Rapport de diagnostic" in page
@@ -96,8 +98,9 @@ def test_lot_sur_deux_echantillons_et_un_invalide(tmp_path: Path, capsys: pytest
     assert resume == rapports.resume_cluster(cluster)
     assert resume["reseau"]["taux_contractualisation"] == pytest.approx(
         reseau.contractualisation(cluster)["taux_contractualisation"])
-    synthese = (sortie / "synthese.csv").read_text(encoding="utf-8").splitlines()
-    assert len(synthese) == 3 and synthese[0].startswith("cluster,nom,campagne")
+    synthese = (sortie / "synthese.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(synthese) == 3 and synthese[0].startswith("cluster;nom;campagne")
+    assert (sortie / "synthese.xlsx").is_file()
     index = (sortie / "index.html").read_text(encoding="utf-8")
     assert "riz-glazoue/rapport.html" in index and "maillon_inconnu" in index
     assert empreinte(riz) == avant  # les données ne sont jamais modifiées
@@ -202,7 +205,7 @@ def test_sortie_non_inscriptible(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 @pytest.mark.parametrize("arguments", [
     ["report", "x", "--out", "y", "--jobs", "0"],
-    ["report", "x", "--out", "y", "--formats", "pdf"],
+    ["report", "x", "--out", "y", "--formats", "docx"],
     ["report", "x"],
 ])
 def test_ligne_de_commande_erronee(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -223,3 +226,104 @@ def test_noms_publics_de_clusterlib_charges_a_la_demande() -> None:
     assert set(clusterlib.__all__) == set(clusterlib._ORIGINES) | {"__version__"}
     for nom in clusterlib._ORIGINES:
         assert getattr(clusterlib, nom) is not None
+
+
+# --- Rapports pour le terrain : synthèse pour Excel en français, HTML autonome, relatif --------
+
+
+def _resultat_fait(dossier: Path, resume: dict) -> rapports.Resultat:
+    dossier.mkdir(parents=True)
+    (dossier / "resume.json").write_text(json.dumps(resume), encoding="utf-8")
+    rapports._ecrire_marqueur(dossier, resume["cluster"], dossier)  # un rapport de clusterlib, marqué
+    return rapports.Resultat(dossier, "fait", cluster=resume["cluster"], dossier=dossier)
+
+
+def test_synthese_csv_pour_excel_en_francais(tmp_path: Path) -> None:
+    import openpyxl
+
+    resume = {"cluster": "a", "nom": "Cluster A", "campagne": "2025-2026", "donnees_fictives": True,
+              "reseau": {"taux_contractualisation": 0.4423076923076923, "maillons_manquants": [], "nb_acteurs": 43},
+              "economie": {"valeur_ajoutee_totale": 136797000.0},
+              "scores": {"global": 2.5416666666666665, "niveau": "Satisfaisant", "couverture": 1.0,
+                         "axes": {"1": 2.75}}}
+    rapports.ecrire_synthese(tmp_path, [_resultat_fait(tmp_path / "a", resume)])
+    brut = (tmp_path / "synthese.csv").read_bytes()
+    assert brut.startswith("\ufeff".encode())  # UTF-8 avec BOM : Excel lit les accents
+    lignes = brut.decode("utf-8-sig").splitlines()
+    entete, ligne = lignes[0].split(";"), lignes[1].split(";")
+    valeurs = dict(zip(entete, ligne, strict=True))
+    assert valeurs["score_global"] == "2,54" and valeurs["taux_contractualisation"] == "0,442"
+    assert valeurs["valeur_ajoutee_totale"] == "136797000" and valeurs["donnees_fictives"] == "oui"
+    assert valeurs["axe_1"] == "2,75" and valeurs["nom"] == "Cluster A"
+    feuille = openpyxl.load_workbook(tmp_path / "synthese.xlsx").active
+    entetes = [c.value for c in feuille[1]]
+    colonne = {nom: i + 1 for i, nom in enumerate(entetes)}
+    note = feuille.cell(2, colonne["Note globale (1 à 4)"])
+    assert note.value == pytest.approx(2.54) and note.number_format == "0.00"
+    assert feuille.cell(2, colonne["Relations sous contrat écrit"]).number_format == "0%"
+    assert "FCFA" in feuille.cell(2, colonne["Valeur ajoutée totale (FCFA)"]).number_format
+    assert feuille.cell(2, colonne["Données fictives"]).value == "oui"
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "1\u202frapport produit" in index and "synthese.xlsx" in index
+
+
+def test_page_autonome_sans_cdn_et_en_typographie_francaise() -> None:
+    from clusterlib.sorties.pdf import finaliser_html
+
+    source = ('<html><head><script src="https://cdnjs.cloudflare.com/require.min.js"></script>'
+              '<script type="text/x-mathjax-config">MathJax.Hub.Config({})</script>'
+              '<link rel="stylesheet" href="https://cdn.exemple.org/a.css"></head>'
+              "<body><h1>Rapport générique</h1><p>Pourquoi ? Voir : l'annexe</p><pre>a : b</pre></body></html>")
+    page = finaliser_html(source, "Rapport de diagnostic : Cluster A")
+    assert "https://" not in page and "MathJax" not in page
+    assert "<h1>Rapport de diagnostic\u00a0: Cluster A</h1>" in page
+    assert "Pourquoi\u202f? Voir\u00a0: l’annexe" in page and "<pre>a : b</pre>" in page
+    assert 'name="viewport"' in page and "@page{size:A4" in page
+
+
+def test_figure_avec_texte_alternatif_francais(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axe = plt.subplots()
+    axe.plot([1, 2, 3])
+    code = rapports.image_rapport(figure, "essai", "Évolution de la note « globale »", tmp_path)
+    plt.close(figure)
+    assert 'alt="Évolution de la note « globale »"' in code and "data:image/png;base64," in code
+    assert 'href="#figure-essai"' in code  # s'ouvre en grand d'une touche
+    assert (tmp_path / "essai.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_fin_de_campagne_et_formats_du_rapport() -> None:
+    import datetime as dt
+
+    from clusterlib.analyses import planification
+
+    assert planification.fin_campagne("2025-2026") == dt.date(2026, 3, 31)
+    assert "pdf" in rapports.FORMATS
+    assert cli._formats("html,pdf") == ("html", "pdf")
+
+
+def test_notebook_du_rapport_sans_sortie_console() -> None:
+    nb = nbformat.read(rapports.notebook_rapport(), as_version=4)
+    sources = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "print(" not in sources
+    assert "papermill" not in "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    parametres = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "date_reference = None" in parametres.source
+
+
+@pytest.mark.lent
+def test_out_relatif_ne_laisse_rien_dans_les_dossiers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["report", str(echantillon("riz-glazoue")), "--out", "rapports", "--formats", "html"])
+    assert code == 0
+    dossier = tmp_path / "rapports" / "riz-glazoue"
+    assert {p.name for p in dossier.iterdir()} == {"rapport.html", "resume.json", "figures"}
+    assert sorted(p.name for p in (tmp_path / "rapports").iterdir()) == [
+        "index.html", "riz-glazoue", "synthese.csv", "synthese.xlsx"]
+    page = (dossier / "rapport.html").read_text(encoding="utf-8")
+    assert "Cluster riz étuvé de Glazoué" in page and "No description has been provided" not in page
+    assert "(s)" not in page and "tonne(s)" not in page

@@ -51,6 +51,7 @@ __all__ = [
     "changements_souhaites",
     "evolution_ffom",
     "evolution_notes",
+    "fin_campagne",
     "forces_faiblesses",
     "indicateurs_plan",
     "libelle_etat",
@@ -354,7 +355,7 @@ def _livraisons(cluster: Cluster, campagne: str) -> str:
     for _, lg in qqrp.iterrows():
         morceaux = [f"{nombre(lg['volume'])} {_texte(lg['unite'])}(s) de {_texte(lg['produits'])}"]
         if pd.notna(lg["prix_moyen"]):
-            morceaux.append(f"à {fcfa_auto(lg['prix_moyen'])} l'unité")
+            morceaux.append(f"à {fcfa_auto(lg['prix_moyen'])} par {_texte(lg['unite'])}")
         if pd.notna(lg["taux_conformite"]):
             morceaux.append(f"{pourcentage(lg['taux_conformite'], 0)} conformes")
         if pd.notna(lg["regularite"]):
@@ -954,6 +955,13 @@ def _fenetre_campagne(campagne: str) -> tuple[pd.Period, pd.Period]:
     mois = int(_ref()["mois_debut_campagne"])
     debut = pd.Period(year=int(normale[:4]), month=mois, freq="M")
     return debut, debut + 11
+
+
+def fin_campagne(campagne: str) -> dt.date:
+    """Le dernier jour d'une campagne ``AAAA-BBBB`` (elle commence au mois ``mois_debut_campagne``
+    du référentiel et dure douze mois) : ``"2024-2025"`` → 31 mars 2025 avec un début en avril."""
+    _debut, fin = _fenetre_campagne(campagne)
+    return fin.end_time.date()
 
 
 def _evolution_dates(lg: pd.Series, fenetre: tuple[pd.Period, pd.Period], campagne: str) -> str:

@@ -24,6 +24,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from clusterlib.analyses import listes_controle as lc
+from clusterlib.formulaires.imprimable import mimebundle
 
 if TYPE_CHECKING:
     from clusterlib.donnees.modele import Cluster
@@ -95,7 +96,7 @@ class FormulaireListe:
         self._actualiser()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return mimebundle(self.widget, **kwargs)
 
     def reponses(self) -> dict[str, str | None]:
         """Les réponses saisies, ``{id: code}`` (``None`` pour un élément sans réponse)."""
@@ -164,7 +165,7 @@ class FormulaireCandidats:
         self._afficher()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return mimebundle(self.widget, **kwargs)
 
     def notes(self) -> pd.DataFrame:
         """Toutes les grilles ajoutées : ``candidat``, ``evaluateur``, ``critere``, ``note``."""
@@ -260,7 +261,7 @@ class FormulairePhase:
         self._actualiser()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return mimebundle(self.widget, **kwargs)
 
     def reponses(self) -> dict[str, str | None]:
         """Les réponses saisies, ``{id: code}``."""

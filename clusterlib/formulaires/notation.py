@@ -31,6 +31,7 @@ from clusterlib.donnees.lecture import decoder
 from clusterlib.donnees.lecture import separateur as deviner_separateur
 from clusterlib.donnees.modele import load
 from clusterlib.fichiers import ecrire_atomique
+from clusterlib.formulaires.imprimable import mimebundle
 from clusterlib.referentiel import regles
 
 __all__ = ["ErreurFormulaire", "FormulaireNotation", "enregistrer_notes", "formulaire_notation"]
@@ -277,7 +278,7 @@ class FormulaireNotation:
 
     # Affichage dans un notebook : le formulaire se montre comme son conteneur.
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return mimebundle(self.widget, **kwargs)
 
     def notes(self) -> pd.DataFrame:
         """Les notes choisies : ``indicateur``, ``score``, ``justification`` (indicateurs notés seulement)."""

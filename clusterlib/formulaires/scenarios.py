@@ -20,6 +20,7 @@ from IPython.display import Image, display
 from clusterlib import referentiel
 from clusterlib.analyses.comptes import libelle_solde
 from clusterlib.analyses.scenarios import Changement, ResultatScenario, prix_principaux, simuler
+from clusterlib.formulaires.imprimable import mimebundle
 from clusterlib.graphiques.comptes import graphique_scenario
 from clusterlib.presentation.format_fr import tableau_fr
 
@@ -149,7 +150,7 @@ class PanneauScenarios:
         self.actualiser()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return mimebundle(self.widget, **kwargs)
 
 
 def panneau_scenarios(source: Any, campagne: str | None = None, prix: Mapping[str, str] | None = None,

@@ -17,8 +17,11 @@ d'union ordinaire, pour que les chiffres collés dans un tableur restent des nom
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from collections.abc import Callable, Iterable
+from html.parser import HTMLParser
 from numbers import Real
 from typing import Any
 
@@ -27,17 +30,25 @@ from pandas.io.formats.style import Styler
 
 __all__ = [
     "ESPACE_FINE",
+    "ESPACE_INSECABLE",
     "MANQUANT",
+    "accorder",
     "fcfa",
     "fcfa_auto",
     "millions_fcfa",
     "nombre",
+    "pluriel",
     "pourcentage",
     "tableau_fr",
+    "typographie",
+    "typographie_html",
 ]
 
 ESPACE_FINE = "\u202f"
 """Espace fine insécable (U+202F), séparateur des milliers et devant les unités."""
+
+ESPACE_INSECABLE = "\u00a0"
+"""Espace insécable (U+00A0), devant « : » et à l'intérieur des guillemets « »."""
 
 MANQUANT = "—"
 """Ce qu'on écrit à la place d'une valeur absente."""
@@ -154,3 +165,178 @@ def tableau_fr(
     if a_droite:
         style = style.set_properties(subset=a_droite, **{"text-align": "right", "white-space": "nowrap"})
     return style.set_table_styles([{"selector": "th.col_heading", "props": [("text-align", "center")]}])
+
+
+# --- Typographie française du texte courant -------------------------------------------------
+
+_LETTRE = r"[^\W\d_]"
+# Espaces qu'un navigateur ou un traitement de texte peut couper (et les insécables à normaliser).
+_BLANCS = r"[ \t\r\n\u00a0\u202f]+"
+_APOSTROPHE = re.compile(rf"(?<={_LETTRE})'(?={_LETTRE})")
+_AVANT_FINE = re.compile(rf"{_BLANCS}(?=[;!?])")
+_COLLE_FINE = re.compile(r"(?<=[\w»)\]…\"’*])(?=[;!?](?:\s|$|[)»\]\"’]))")
+_AVANT_DEUX_POINTS = re.compile(rf"{_BLANCS}(?=:)")
+_COLLE_DEUX_POINTS = re.compile(r"(?<=[^\W\d_»)\]…’*])(?=:(?:\s|$))")
+_APRES_OUVRANT = re.compile(rf"«(?:{_BLANCS})?")
+_AVANT_FERMANT = re.compile(rf"(?:{_BLANCS})?»")
+
+
+def pluriel(n: float, singulier: str, forme_plurielle: str | None = None) -> str:
+    """Le nombre suivi du mot accordé, à la française (pluriel à partir de 2).
+
+    « 1 acteur », « 0 acteur », « 3 acteurs » :
+
+
+    >>> pluriel(125, "tonne")
+    '125\u202ftonnes'
+    """
+    mot = (forme_plurielle or singulier + "s") if abs(float(n)) >= 2 else singulier
+    return f"{nombre(n, 0 if float(n).is_integer() else 1)}{ESPACE_FINE}{mot}"
+
+
+_NOMBRE_OU_MOT = re.compile(r"(?P<nombre>(?<![\w,])\d+(?:[\u202f\u00a0 ]\d{3})*(?:,\d+)?)"
+                            r"|(?P<mot>[^\W\d_][\w’'-]*)\(s\)"
+                            r"|(?P<fin>[;:.—()\n?!])")
+
+
+def accorder(texte: str) -> str:
+    """Accorde les « (s) » d'un texte avec le nombre qui les précède dans la même proposition.
+
+    « 5 acteur(s) enregistré(s) » devient « 5 acteurs enregistrés », « 1 relation(s) » devient
+    « 1 relation » ; un « (s) » sans nombre devant (« colonne(s) absente(s) ») reste tel quel.
+    Le nombre vaut jusqu'au prochain signe ; : . — ( ) ou au prochain nombre.
+    """
+    if "(s)" not in texte:
+        return texte
+    courant: float | None = None
+    morceaux: list[str] = []
+    dernier = 0
+    for trouve in _NOMBRE_OU_MOT.finditer(texte):
+        if trouve.group("nombre"):
+            chiffres = re.sub(r"[\u202f\u00a0 ]", "", trouve.group("nombre")).replace(",", ".")
+            courant = float(chiffres)
+        elif trouve.group("fin"):
+            courant = None
+        elif courant is not None:
+            morceaux.append(texte[dernier:trouve.start()])
+            mot = trouve.group("mot")
+            morceaux.append(mot + "s" if abs(courant) >= 2 and not mot.endswith(("s", "x")) else mot)
+            dernier = trouve.end()
+    morceaux.append(texte[dernier:])
+    return "".join(morceaux)
+
+
+def typographie(texte: str) -> str:
+    """Le texte courant avec la typographie française, pour tout ce qu'une personne lit.
+
+    - une espace fine insécable (U+202F) devant ``;``, ``!`` et ``?`` ;
+    - une espace insécable (U+00A0) devant ``:`` et à l'intérieur des guillemets « » ;
+    - l'apostrophe typographique (’) entre deux lettres ;
+    - les « (s) » accordés avec le nombre qui les précède (:func:`accorder`).
+
+    Une espace ordinaire déjà présente est remplacée ; une ponctuation collée à un mot reçoit
+    son espace. Les heures (« 10:30 »), les adresses (``https://…``, ``page.html?q=…``) et les
+    signes suivis d'autre chose qu'une espace ne sont pas touchés. Le code ne doit pas passer
+    par ici (voir :func:`typographie_html`, qui saute ``<code>`` et ``<pre>``) :
+
+    >>> typographie("Pourquoi ? Voir « le guide » : c'est simple ; à 10:30 !")
+    'Pourquoi\u202f? Voir «\u00a0le guide\u00a0»\u00a0: c’est simple\u202f; à 10:30\u202f!'
+    """
+    if not texte:
+        return texte
+    texte = _APOSTROPHE.sub("’", accorder(texte))
+    texte = _AVANT_FINE.sub(ESPACE_FINE, texte)
+    texte = _COLLE_FINE.sub(ESPACE_FINE, texte)
+    texte = _AVANT_DEUX_POINTS.sub(ESPACE_INSECABLE, texte)
+    texte = _COLLE_DEUX_POINTS.sub(ESPACE_INSECABLE, texte)
+    texte = _APRES_OUVRANT.sub("«" + ESPACE_INSECABLE, texte)
+    return _AVANT_FERMANT.sub(ESPACE_INSECABLE + "»", texte)
+
+
+_ELEMENTS_BRUTS = {"code", "pre", "kbd", "samp", "tt", "var", "script", "style", "textarea", "math", "svg"}
+_CLASSES_BRUTES = re.compile(r"\b(math|highlight|MathJax|jp-RenderedText|output_stream|notranslate)\b")
+_VIDES = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Typographe(HTMLParser):
+    """Recopie un document HTML en appliquant :func:`typographie` au texte hors code."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.morceaux: list[str] = []
+        self.pile: list[tuple[str, bool]] = []
+        self.texte: list[str] = []
+
+    def _brut(self) -> bool:
+        return any(brut for _, brut in self.pile)
+
+    def _vider(self) -> None:
+        if not self.texte:
+            return
+        morceau = "".join(self.texte)
+        self.texte = []
+        if self._brut() or not morceau.strip():
+            self.morceaux.append(morceau)
+            return
+        lu = html.unescape(morceau)
+        corrige = typographie(lu)
+        self.morceaux.append(morceau if corrige == lu else html.escape(corrige, quote=False))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._vider()
+        self.morceaux.append(self.get_starttag_text() or "")
+        if tag in _VIDES:
+            return
+        classes = dict(attrs).get("class") or ""
+        self.pile.append((tag, tag in _ELEMENTS_BRUTS or bool(_CLASSES_BRUTES.search(classes))))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._vider()
+        self.morceaux.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._vider()
+        self.morceaux.append(f"</{tag}>")
+        for i in range(len(self.pile) - 1, -1, -1):
+            if self.pile[i][0] == tag:
+                del self.pile[i:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        self.texte.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.texte.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.texte.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self._vider()
+        self.morceaux.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self._vider()
+        self.morceaux.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self._vider()
+        self.morceaux.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self._vider()
+        self.morceaux.append(f"<![{data}]>")
+
+
+def typographie_html(document: str) -> str:
+    """Un document (ou fragment) HTML dont le texte suit la typographie française.
+
+    Seul le texte est modifié, jamais les balises ni les attributs ; le contenu de ``<code>``,
+    ``<pre>``, ``<script>``, ``<style>``, des formules (classe ``math``) et du code coloré
+    (classe ``highlight``) est recopié tel quel.
+    """
+    typographe = _Typographe()
+    typographe.feed(document)
+    typographe.close()
+    typographe._vider()
+    return "".join(typographe.morceaux)

@@ -52,6 +52,7 @@ __all__ = [
     "Resultat",
     "ecrire_synthese",
     "executer_lot",
+    "image_rapport",
     "lire_marqueur",
     "nettoyer_restes",
     "notebook_rapport",
@@ -62,7 +63,7 @@ __all__ = [
     "verrou_rapports",
 ]
 
-FORMATS = ("html", "ipynb")
+FORMATS = ("html", "pdf", "ipynb")
 DELAI_CELLULE = 600  # secondes par cellule
 _EN_COURS: set[subprocess.Popen] = set()
 _ARRET = threading.Event()
@@ -75,6 +76,16 @@ def notebook_rapport() -> Path:
     if chemin is None or not chemin.exists():
         raise FileNotFoundError("notebook du rapport introuvable dans le paquet installé : réinstallez clusterlib")
     return chemin
+
+
+def image_rapport(figure: Any, nom: str, description: str, dossier: str | Path | None = None) -> str:
+    """Une figure du rapport en HTML : PNG léger intégré, texte alternatif français, ouverture en grand.
+
+    Avec un ``dossier`` (les figures du rapport), le PNG y est aussi enregistré.
+    """
+    from clusterlib.sorties.pdf import image_html
+
+    return image_html(figure, nom, description, dossier)
 
 
 # --- Le résumé lisible par machine -------------------------------------------------------
@@ -430,7 +441,8 @@ def _executer_rapport(chemin: Path, ident: str, sortie: Path, campagne: str | No
             "chemin_donnees": str(chemin.resolve()),
             "campagne": campagne,
             "disposition": disposition,
-            "formats": list(formats),
+            # Le PDF s'imprime depuis la page HTML : l'enfant l'exporte toujours quand un PDF est demandé.
+            "formats": sorted({f for f in formats if f != "pdf"} | ({"html"} if "pdf" in formats else set())),
             "delai": delai,
         }
         fichier_parametres = temporaire / "parametres.json"
@@ -445,11 +457,34 @@ def _executer_rapport(chemin: Path, ident: str, sortie: Path, campagne: str | No
                             duree=time.monotonic() - debut)
         for fichier in (journal, fichier_parametres, temoin):
             fichier.unlink()
+        avertissements = _finaliser_rapport(temporaire, formats)
         _ecrire_marqueur(temporaire, ident, chemin)
         _deplacer_en_place(temporaire, cible, ident)
-        return Resultat(chemin, "fait", cluster=ident, dossier=cible, duree=time.monotonic() - debut)
+        return Resultat(chemin, "fait", cluster=ident, dossier=cible, messages=avertissements,
+                        duree=time.monotonic() - debut)
     finally:
         shutil.rmtree(temporaire, ignore_errors=True)
+
+
+def _finaliser_rapport(dossier: Path, formats: Sequence[str]) -> list[str]:
+    """Rapport HTML autonome (hors ligne, téléphone, typographie) puis ``rapport.pdf`` ; renvoie les avertissements."""
+    from clusterlib.sorties.pdf import ErreurPdf, finaliser_html, imprimer_pdf
+
+    page = dossier / "rapport.html"
+    if not page.exists():
+        return []
+    resume = json.loads((dossier / "resume.json").read_text(encoding="utf-8"))
+    page.write_text(finaliser_html(page.read_text(encoding="utf-8"), f"Rapport de diagnostic : {resume['nom']}"),
+                    encoding="utf-8")
+    avertissements = []
+    if "pdf" in formats:
+        try:
+            imprimer_pdf(page, dossier / "rapport.pdf")
+        except ErreurPdf as exc:
+            avertissements.append(str(exc))
+    if "html" not in formats:
+        page.unlink()
+    return avertissements
 
 
 def _raison(journal: str) -> str:
@@ -493,7 +528,9 @@ def executer_lot(
     deux clusters du lot qui ont le même identifiant sont refusés tous les deux. L'échec
     d'un cluster, quel qu'il soit, n'arrête pas les autres.
     """
-    sortie = Path(sortie)
+    # Chemin absolu : le noyau tourne dans le dossier temporaire du rapport, un chemin relatif
+    # y serait relu à partir de ce dossier (et y laisserait une copie des figures).
+    sortie = Path(sortie).resolve()
     chemins = _sans_doublons([Path(c) for c in chemins])
     verifier_sortie_rapports(sortie, chemins)
     sortie.mkdir(parents=True, exist_ok=True)
@@ -606,24 +643,121 @@ def rapports_presents(sortie: str | Path) -> list[dict[str, Any]]:
     return resumes
 
 
-def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat]) -> pd.DataFrame:
-    """Écrit ``synthese.csv`` et ``index.html`` : tous les rapports présents dans ``sortie``, et les
-    clusters de ``resultats`` qui n'ont pas pu être traités.
+# Les colonnes de la synthèse : libellé lisible (classeur Excel), décimales, format de nombre Excel.
+COLONNES_SYNTHESE: dict[str, tuple[str, int | None, str | None]] = {
+    "cluster": ("Identifiant", None, None),
+    "nom": ("Cluster", None, None),
+    "campagne": ("Campagne", None, None),
+    "donnees_fictives": ("Données fictives", None, None),
+    "score_global": ("Note globale (1 à 4)", 2, "0.00"),
+    "niveau": ("Niveau", None, None),
+    "couverture": ("Couverture de la grille", 3, "0%"),
+    "valeur_ajoutee_totale": ("Valeur ajoutée totale (FCFA)", 0, '#,##0" FCFA"'),
+    "taux_contractualisation": ("Relations sous contrat écrit", 3, "0%"),
+    "maillons_manquants": ("Maillons manquants", None, None),
+    "nb_acteurs": ("Acteurs", 0, "0"),
+}
 
-    Les rapports produits par des runs précédents dans le même dossier y figurent aussi : la
-    synthèse décrit toujours ce qui est sur le disque. Le dossier est verrouillé pendant l'écriture.
+
+def _pour_tableur(synthese: pd.DataFrame) -> pd.DataFrame:
+    """La synthèse telle qu'un tableur la lit : valeurs arrondies, « oui » / « non », cases vides pour l'absent.
+
+    C'est ici que passent toutes les cellules écrites dans ``synthese.csv`` et ``synthese.xlsx`` :
+    le point d'appel de la neutralisation des textes qui ressemblent à des formules (= + - @).
+    """
+    tableur = synthese.copy()
+    for colonne in tableur.columns:
+        decimales = COLONNES_SYNTHESE.get(colonne, (None, 2 if colonne.startswith("axe_") else None, None))[1]
+        if colonne == "donnees_fictives":
+            textes = ["" if pd.isna(v) else ("oui" if bool(v) else "non") for v in tableur[colonne]]
+            tableur[colonne] = pd.Series(textes, index=tableur.index, dtype="str")
+        elif decimales is not None:
+            valeurs = pd.to_numeric(tableur[colonne], errors="coerce").round(decimales)
+            tableur[colonne] = valeurs.astype("Int64") if decimales == 0 else valeurs
+    return tableur
+
+
+def _libelle_colonne(colonne: str) -> str:
+    from clusterlib.referentiel import axes as axes_grille
+
+    if colonne in COLONNES_SYNTHESE:
+        return COLONNES_SYNTHESE[colonne][0]
+    if colonne.startswith("axe_"):
+        noms = dict(zip(axes_grille()["axe"].astype(str), axes_grille()["nom_court"], strict=True))
+        numero = colonne.removeprefix("axe_")
+        return f"Axe {numero} : {noms.get(numero, '')} (1 à 4)".replace(" :  (", " (")
+    return colonne
+
+
+def classeur_synthese(synthese: pd.DataFrame) -> bytes:
+    """``synthese.xlsx`` : une feuille « Synthèse », en-têtes lisibles, formats de nombre (notes, %, FCFA)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from clusterlib.presentation.format_fr import typographie
+
+    tableur = _pour_tableur(synthese)
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Synthèse"
+    colonnes = list(tableur.columns)
+    feuille.append([typographie(_libelle_colonne(c)) for c in colonnes])
+    for cellule in feuille[1]:
+        cellule.font = Font(bold=True)
+        cellule.fill = PatternFill("solid", fgColor="DDE7F0")
+        cellule.alignment = Alignment(wrap_text=True, vertical="top")
+    for _, ligne in tableur.iterrows():
+        feuille.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in ligne])
+    for i, colonne in enumerate(colonnes, start=1):
+        format_nombre = COLONNES_SYNTHESE.get(colonne, (None, None, "0.00" if colonne.startswith("axe_") else None))[2]
+        lettre = get_column_letter(i)
+        if format_nombre:
+            for (cellule,) in feuille.iter_rows(min_row=2, min_col=i, max_col=i):
+                cellule.number_format = format_nombre
+        largeur = max([len(str(feuille.cell(1, i).value or "")) // 2 + 2]
+                      + [len(str(v)) + 2 for v in tableur[colonne].tolist()])
+        feuille.column_dimensions[lettre].width = min(max(largeur, 10), 45)
+    feuille.freeze_panes = "C2"
+    feuille.auto_filter.ref = feuille.dimensions
+    tampon = io.BytesIO()
+    classeur.save(tampon)
+    return tampon.getvalue()
+
+
+def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat], *, pdf: bool = False) -> pd.DataFrame:
+    """Écrit la synthèse : ``synthese.csv`` (Excel en français), ``synthese.xlsx``, ``index.html`` et, avec
+    ``pdf=True``, ``synthese.pdf`` (la page d'index imprimée) — tous les rapports présents dans ``sortie``
+    et les clusters de ``resultats`` qui n'ont pas pu être traités.
+
+    Les rapports produits par des runs précédents dans le même dossier y figurent aussi : la synthèse
+    décrit toujours ce qui est sur le disque. Le dossier est verrouillé pendant l'écriture.
+    ``synthese.csv`` : séparateur « ; », virgule décimale, UTF-8 avec BOM, valeurs arrondies,
+    « oui » / « non » — ce que lit Excel réglé en français, sans assistant d'import.
     """
     sortie = Path(sortie)
     with verrou_rapports(sortie):
         synthese = pd.DataFrame([_ligne_synthese(r) for r in rapports_presents(sortie)])
-        ecrire_atomique(sortie / "synthese.csv", synthese.to_csv(index=False))
-        ecrire_atomique(sortie / "index.html", _page_index(sortie, synthese, resultats))
+        csv = _pour_tableur(synthese).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+        ecrire_atomique(sortie / "synthese.csv", "\ufeff" + csv)
+        ecrire_atomique(sortie / "synthese.xlsx", classeur_synthese(synthese))
+        ecrire_atomique(sortie / "index.html", _page_index(sortie, synthese, resultats, pdf=pdf))
+        if pdf:
+            from clusterlib.sorties.pdf import ErreurPdf, imprimer_pdf
+
+            try:
+                imprimer_pdf(sortie / "index.html", sortie / "synthese.pdf")
+            except ErreurPdf as exc:
+                print(f"clusterlib report : {exc}", file=sys.stderr)
     return synthese
 
 
-def _page_index(sortie: Path, synthese: pd.DataFrame, resultats: Sequence[Resultat]) -> str:
+def _page_index(sortie: Path, synthese: pd.DataFrame, resultats: Sequence[Resultat], *, pdf: bool = False) -> str:
     from clusterlib.graphiques.notation import carte_chaleur_html
-    from clusterlib.presentation.format_fr import fcfa, nombre, pourcentage
+    from clusterlib.presentation.format_fr import fcfa, nombre, pluriel, pourcentage
+    from clusterlib.sorties.pdf import finaliser_html
 
     def cellule(valeur: Any, formateur: Callable[[Any], str]) -> str:
         return "—" if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)) else formateur(valeur)
@@ -631,9 +765,11 @@ def _page_index(sortie: Path, synthese: pd.DataFrame, resultats: Sequence[Result
     lignes = []
     for _, ligne in synthese.iterrows():
         ident = html.escape(str(ligne["cluster"]))
+        lien_pdf = (f' <a class="pdf" href="{ident}/rapport.pdf">PDF</a>'
+                    if (sortie / str(ligne["cluster"]) / "rapport.pdf").exists() else "")
         lignes.append(
             "<tr>"
-            f'<td><a href="{ident}/rapport.html">{html.escape(str(ligne["nom"]))}</a></td>'
+            f'<td><a href="{ident}/rapport.html">{html.escape(str(ligne["nom"]))}</a>{lien_pdf}</td>'
             f"<td>{html.escape(str(ligne['campagne']))}</td>"
             f"<td>{cellule(ligne['score_global'], lambda v: nombre(v, 2))}</td>"
             f"<td>{cellule(ligne['couverture'], lambda v: pourcentage(v, fraction=True))}</td>"
@@ -649,20 +785,30 @@ def _page_index(sortie: Path, synthese: pd.DataFrame, resultats: Sequence[Result
         for r in problemes
     )
     carte = carte_chaleur_html(synthese) if not synthese.empty else ""
-    return f"""<!DOCTYPE html>
+    fichiers = ['<a href="synthese.xlsx">synthese.xlsx</a> (Excel)',
+                '<a href="synthese.csv">synthese.csv</a> (tableur, séparateur « ; »)']
+    if pdf:
+        fichiers.insert(0, '<a href="synthese.pdf">synthese.pdf</a> (à imprimer)')
+    bilan = f"{pluriel(len(synthese), 'rapport produit', 'rapports produits')}"
+    if problemes:
+        bilan += f", {pluriel(len(problemes), 'cluster non traité', 'clusters non traités')}"
+    page = f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>Synthèse des clusters</title>
-<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}}
+<style>body{{font-family:"DejaVu Sans",sans-serif;max-width:70em;margin:2em auto;padding:0 .6em;color:#222}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .6em;text-align:left}}
-th{{background:#eee}}</style></head><body>
+th{{background:#eee}}a.pdf{{font-size:.85em;margin-left:.4em}}
+@media print{{a.pdf,.fichiers{{display:none}}}}</style></head><body>
 <h1>Synthèse des clusters</h1>
-<p>{len(synthese)} rapport(s) produit(s), {len(problemes)} cluster(s) non traité(s).</p>
-<table><thead><tr><th>Cluster</th><th>Campagne</th><th>Score global (1 à 4)</th><th>Couverture de la grille</th>
-<th>Valeur ajoutée totale</th><th>Taux de contractualisation</th><th>Maillons manquants</th></tr></thead>
+<p>{bilan}. Chaque rapport existe en page web et en PDF à imprimer ou à envoyer.</p>
+<p class="fichiers">Télécharger la synthèse : {' ; '.join(fichiers)}.</p>
+<table><thead><tr><th>Cluster</th><th>Campagne</th><th>Note globale (1 à 4)</th><th>Couverture de la grille</th>
+<th>Valeur ajoutée totale</th><th>Relations sous contrat écrit</th><th>Maillons manquants</th></tr></thead>
 <tbody>{''.join(lignes)}</tbody></table>
 {carte}
 {'<h2>Clusters non traités</h2><ul>' + liste_problemes + '</ul>' if problemes else ''}
 </body></html>
 """
+    return finaliser_html(page)
 
 
 def _sortie_utilisable(sortie: Path) -> str | None:
@@ -705,7 +851,7 @@ def commande_report(
             resultats = executer_lot(chemins, sortie, campagne=campagne, disposition=disposition, formats=formats,
                                      travaux=travaux, delai=delai, progression=lambda _r: barre.update(1))
             barre.close()
-            synthese = ecrire_synthese(sortie, resultats)
+            synthese = ecrire_synthese(sortie, resultats, pdf="pdf" in formats)
     except ErreurSortie as exc:
         barre.close()
         print(exc, file=sys.stderr)
@@ -725,7 +871,10 @@ def commande_report(
     print(f"Rapports : {len(faits)} produit(s), {len(invalides)} cluster(s) invalide(s), "
           f"{len(echecs)} échec(s), sur {len(resultats)} — dossier {sortie}")
     for r in faits:
-        print(f"  fait      {r.chemin} → {r.dossier}/rapport.html ({r.duree:.0f} s)")
+        principal = "rapport.html" if "html" in formats else "rapport.pdf" if "pdf" in formats else "rapport.ipynb"
+        print(f"  fait      {r.chemin} → {r.dossier}/{principal} ({r.duree:.0f} s)")
+        for message in r.messages:
+            print(f"    - {message}")
     for r in invalides:
         print(f"  invalide  {r.chemin}")
         for message in r.messages:
@@ -734,6 +883,6 @@ def commande_report(
         print(f"  échec     {r.chemin} : {r.messages[0] if r.messages else 'cause inconnue'}"
               + (f" (journal : {r.journal})" if r.journal else ""))
     if len(synthese):
-        print(f"Synthèse ({len(synthese)} rapport(s) dans le dossier) : {sortie / 'index.html'} et "
-              f"{sortie / 'synthese.csv'}")
+        print(f"Synthèse ({len(synthese)} rapport(s) dans le dossier) : {sortie / 'index.html'}, "
+              f"{sortie / 'synthese.xlsx'} et {sortie / 'synthese.csv'}")
     return 0 if len(faits) == len(resultats) else 1

@@ -21,7 +21,9 @@ import pytest
 
 from .conftest import RACINE, chronometrer, environnement_jupyter
 
-NOTEBOOKS = sorted((RACINE / "notebooks").glob("*.ipynb"))
+# Les notebooks d'un cluster (paramètre chemin_donnees) ; le rapport de hub, qui lit une banque,
+# est exécuté par tests/test_banque.py.
+NOTEBOOKS = sorted(p for p in (RACINE / "notebooks").glob("*.ipynb") if p.name != "rapport_hub.ipynb")
 EXEMPLES = sorted(p for p in (RACINE / "data" / "samples").iterdir() if p.is_dir() or p.suffix == ".xlsx")
 _AVERTISSEMENT = re.compile(r"warning|avertissement|traceback", re.IGNORECASE)
 
