@@ -87,7 +87,7 @@ def test_lot_sur_deux_echantillons_et_un_invalide(tmp_path: Path, capsys: pytest
     for ident in ("riz-glazoue", "soja-djidja"):
         dossier = sortie / ident
         assert {p.name for p in dossier.iterdir()} <= {"rapport.html", "rapport.pdf", "rapport.ipynb", "resume.json",
-                                                        "figures"}
+                                                        "figures", ".clusterlib-rapport"}
         assert {p.name for p in dossier.iterdir()} >= {"rapport.html", "rapport.ipynb", "resume.json", "figures"}
         page = (dossier / "rapport.html").read_text(encoding="utf-8")
         assert '<html lang="fr">' in page and "Rapport de diagnostic" in page
@@ -321,9 +321,9 @@ def test_out_relatif_ne_laisse_rien_dans_les_dossiers(tmp_path: Path, monkeypatc
     code = cli.main(["report", str(echantillon("riz-glazoue")), "--out", "rapports", "--formats", "html"])
     assert code == 0
     dossier = tmp_path / "rapports" / "riz-glazoue"
-    assert {p.name for p in dossier.iterdir()} == {"rapport.html", "resume.json", "figures"}
+    assert {p.name for p in dossier.iterdir()} == {"rapport.html", "resume.json", "figures", ".clusterlib-rapport"}
     assert sorted(p.name for p in (tmp_path / "rapports").iterdir()) == [
-        "index.html", "riz-glazoue", "synthese.csv", "synthese.xlsx"]
+        ".clusterlib-rapports", "index.html", "riz-glazoue", "synthese.csv", "synthese.xlsx"]
     page = (dossier / "rapport.html").read_text(encoding="utf-8")
     assert "Cluster riz étuvé de Glazoué" in page and "No description has been provided" not in page
     assert "(s)" not in page and "tonne(s)" not in page
