@@ -45,7 +45,12 @@ __all__ = [
 FORMATS = ("html", "ipynb")
 _ID_SUR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DELAI_CELLULE = 600  # secondes par cellule
-_EN_COURS: set[subprocess.Popen] = set()
+# Moteurs d'exécution des notebooks : « clusterlib » (cellules exécutées dans des processus de
+# travail qui ont tout importé une fois, voir clusterlib.moteur_lot) ou « papermill » (un
+# processus et un noyau neufs par rapport). Les deux donnent les mêmes rapports.
+MOTEURS = ("clusterlib", "papermill")
+MOTEUR_DEFAUT = "clusterlib"
+_EN_COURS: set[Any] = set()  # ce qu'il faut arrêter sur Ctrl-C (processus ou processus de travail)
 _ARRET = threading.Event()
 
 
@@ -142,8 +147,38 @@ def _deplacer_en_place(temporaire: Path, cible: Path) -> None:
         shutil.rmtree(ancien, ignore_errors=True)
 
 
+def _lancer_papermill(fichier_parametres: Path, journal: Path) -> int:
+    """Moteur papermill : un processus neuf (``clusterlib._execution``) et son noyau."""
+    with journal.open("a", encoding="utf-8") as flux:
+        processus = subprocess.Popen(
+            [sys.executable, "-m", "clusterlib._execution", str(fichier_parametres)],
+            stdout=flux, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        )
+        _EN_COURS.add(processus)
+        try:
+            return processus.wait()
+        finally:
+            _EN_COURS.discard(processus)
+
+
+def _lanceur_clusterlib(atelier: Any, delai: int) -> Callable[[Path, Path], int]:
+    """Moteur clusterlib : un enfant forké d'un processus de travail de ``atelier``."""
+
+    def lancer(fichier_parametres: Path, journal: Path) -> int:
+        with atelier.travailleur() as travailleur:
+            _EN_COURS.add(travailleur)
+            try:
+                return travailleur.executer(fichier_parametres, journal, delai)
+            finally:
+                _EN_COURS.discard(travailleur)
+
+    return lancer
+
+
 def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: str,
-                formats: Sequence[str], delai: int, notebook: Path) -> Resultat:
+                formats: Sequence[str], delai: int, notebook: Path,
+                lancer: Callable[[Path, Path], int] = _lancer_papermill) -> Resultat:
     debut = time.monotonic()
     jeu = valider_jeu(lire_jeu(chemin))
     if not jeu.valide:
@@ -174,20 +209,11 @@ def _rapport_un(chemin: Path, sortie: Path, campagne: str | None, disposition: s
     fichier_parametres = temporaire / "parametres.json"
     fichier_parametres.write_text(json.dumps(parametres), encoding="utf-8")
     try:
-        with journal.open("w", encoding="utf-8") as flux:
-            processus = subprocess.Popen(
-                [sys.executable, "-m", "clusterlib._execution", str(fichier_parametres)],
-                stdout=flux, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-            )
-            _EN_COURS.add(processus)
-            try:
-                processus.wait()
-            finally:
-                _EN_COURS.discard(processus)
+        journal.touch()
+        code = lancer(fichier_parametres, journal)
         if _ARRET.is_set():
             return Resultat(chemin, "echec", cluster=ident, messages=["interrompu"], duree=time.monotonic() - debut)
-        if processus.returncode != 0:
+        if code != 0:
             dossier_journaux = sortie / "_journaux"
             dossier_journaux.mkdir(exist_ok=True)
             garde = dossier_journaux / f"{ident}.log"
@@ -224,21 +250,32 @@ def executer_lot(
     delai: int = DELAI_CELLULE,
     notebook: str | Path | None = None,
     progression: Callable[[Resultat], None] | None = None,
+    moteur: str = MOTEUR_DEFAUT,
 ) -> list[Resultat]:
     """Produit les rapports de plusieurs clusters dans ``sortie/<id du cluster>/``.
 
     ``travaux`` rapports tournent en parallèle, chacun dans son propre processus.
     ``progression`` est appelé après chaque cluster (barre de progression).
+    ``moteur`` : ``"clusterlib"`` (par défaut) ou ``"papermill"`` (voir :data:`MOTEURS`).
     """
+    if moteur not in MOTEURS:
+        raise ValueError(f"moteur « {moteur} » inconnu ; moteurs possibles : {', '.join(MOTEURS)}")
     sortie = Path(sortie)
     sortie.mkdir(parents=True, exist_ok=True)
     notebook = Path(notebook) if notebook else notebook_rapport()
     chemins = [Path(c) for c in chemins]
     resultats: list[Resultat] = []
     _ARRET.clear()
+    atelier = None
+    lancer: Callable[[Path, Path], int] = _lancer_papermill
+    if moteur == "clusterlib" and chemins:
+        from .moteur_lot import Atelier
+
+        atelier = Atelier(min(max(1, travaux), len(chemins)))  # ses imports se font pendant la validation
+        lancer = _lanceur_clusterlib(atelier, delai)
     pool = ThreadPoolExecutor(max_workers=max(1, travaux))
     try:
-        futurs = [pool.submit(_rapport_un, c, sortie, campagne, disposition, formats, delai, notebook)
+        futurs = [pool.submit(_rapport_un, c, sortie, campagne, disposition, formats, delai, notebook, lancer)
                   for c in chemins]
         for futur in as_completed(futurs):
             resultat = futur.result()
@@ -252,6 +289,9 @@ def executer_lot(
             processus.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    finally:
+        if atelier is not None:
+            atelier.fermer()
     pool.shutdown(wait=True)
     ordre = {c: i for i, c in enumerate(chemins)}
     return sorted(resultats, key=lambda r: ordre[r.chemin])
@@ -359,6 +399,7 @@ def commande_report(
     formats: Sequence[str] = FORMATS,
     disposition: str = "valuelinks",
     delai: int = DELAI_CELLULE,
+    moteur: str = MOTEUR_DEFAUT,
 ) -> int:
     """La commande ``clusterlib report`` : rapports, synthèse, bilan en français ; renvoie le code de sortie."""
     from tqdm import tqdm
@@ -371,7 +412,8 @@ def commande_report(
                  disable=None, bar_format="{desc} : {n_fmt}/{total_fmt} |{bar}| {elapsed}")
     try:
         resultats = executer_lot(chemins, sortie, campagne=campagne, disposition=disposition, formats=formats,
-                                 travaux=travaux, delai=delai, progression=lambda _r: barre.update(1))
+                                 travaux=travaux, delai=delai, progression=lambda _r: barre.update(1),
+                                 moteur=moteur)
     except KeyboardInterrupt:
         barre.close()
         print("\nInterrompu : aucun rapport à moitié écrit n'a été laissé ; les rapports déjà faits sont gardés.",
