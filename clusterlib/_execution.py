@@ -148,6 +148,10 @@ def finir(notebook: Any, parametres: dict[str, Any]) -> None:
     temporaire = Path(parametres["temporaire"])
     formats = parametres["formats"]
     fusionner_flux(notebook)
+    for cellule in notebook.cells:
+        # papermill donne à la cellule qu'il injecte un identifiant tiré au hasard, repris dans le HTML.
+        if "injected-parameters" in cellule.get("metadata", {}).get("tags", []) and "id" in cellule:
+            cellule["id"] = "injected-parameters"
     fichier_resume = temporaire / "resume.json"
     if not fichier_resume.exists():  # un notebook de rapport qui n'écrit pas le résumé
         from .modele import load

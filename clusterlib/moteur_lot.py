@@ -232,7 +232,7 @@ def _delai(secondes: float | None, numero: int) -> Iterator[None]:
         return
 
     def sonner(_signum: int, _frame: Any) -> None:
-        raise DelaiDepasse(f"délai dépassé : la cellule {numero} tournait encore après {secondes:g} s")
+        raise DelaiDepasse(f"délai dépassé : la cellule In [{numero}] tournait encore après {secondes:g} s")
 
     ancien = signal.signal(signal.SIGALRM, sonner)
     signal.setitimer(signal.ITIMER_REAL, float(secondes))
@@ -243,11 +243,14 @@ def _delai(secondes: float | None, numero: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, ancien)
 
 
-def _battement() -> None:
-    """Signale au processus de travail qu'une cellule commence (il surveille les blocages)."""
+def _battement(etat: bytes) -> None:
+    """Signale au processus de travail qu'une cellule commence (``b"d"``) ou finit (``b"f"``).
+
+    Il ne surveille le délai que pendant une cellule, comme nbclient.
+    """
     if _fd_battement is not None:
         try:
-            os.write(_fd_battement, b".")
+            os.write(_fd_battement, etat)
         except OSError:
             pass
 
@@ -274,11 +277,14 @@ class MoteurEnProcessus(Engine):
                 nb_man.cell_start(cellule, index)
                 if cellule.cell_type != "code" or not cellule.source.strip():
                     continue
-                _battement()
                 recueil = _Recueil()
                 cellule.execution_count = shell.execution_count
-                with _sorties_vers(shell, recueil), _delai(execution_timeout, index):
-                    resultat = shell.run_cell(cellule.source, store_history=True)
+                _battement(b"d")
+                try:
+                    with _sorties_vers(shell, recueil), _delai(execution_timeout, cellule.execution_count):
+                        resultat = shell.run_cell(cellule.source, store_history=True)
+                finally:
+                    _battement(b"f")
                 cellule.outputs = [from_dict(s) for s in recueil.sorties]
                 if not resultat.success:
                     nb_man.cell_exception(nb.cells[index], cell_index=index, exception=resultat.error_in_exec)
@@ -362,24 +368,27 @@ def _enfant(demande: dict[str, Any], battement: int) -> None:
             os._exit(code)
 
 
-def _attendre_enfant(pid: int, battement: int, delai: float, journal: str, entree: int) -> int:
+def _attendre_enfant(pid: int, battement: int, delai: float, marge: float, journal: str, entree: int) -> int:
     """Attend l'enfant ; le tue s'il bloque une cellule au-delà du délai ou si le lot disparaît."""
     pidfd = os.pidfd_open(pid)
-    limite = time.monotonic() + delai + MARGE_ARRET_FORCE
+    sans_limite = float("inf")
+    limite = sans_limite  # hors des cellules (chargement, export HTML), pas de délai
     try:
         while True:
             reste = limite - time.monotonic()
             if reste <= 0:
                 os.kill(pid, signal.SIGKILL)
                 with open(journal, "a", encoding="utf-8") as flux:
-                    flux.write(f"\nTimeout : la cellule tournait encore {delai + MARGE_ARRET_FORCE:g} s après son "
-                               "début ; processus du rapport arrêté.\n")
-                limite = float("inf")
+                    flux.write(f"\nTimeout : délai dépassé, la cellule tournait encore {delai + marge:g} s après "
+                               "son début ; processus du rapport arrêté.\n")
+                limite = sans_limite
                 continue
-            prets, _, _ = select.select([pidfd, battement, entree], [], [], min(reste, 3600))
-            if battement in prets:
-                if os.read(battement, 4096):
-                    limite = time.monotonic() + delai + MARGE_ARRET_FORCE
+            surveilles = [pidfd, entree] + ([battement] if battement != -1 else [])
+            prets, _, _ = select.select(surveilles, [], [], min(reste, 3600))
+            if battement != -1 and battement in prets:
+                recu = os.read(battement, 4096)
+                if recu:
+                    limite = time.monotonic() + delai + marge if recu.endswith(b"d") else sans_limite
                 else:  # l'enfant a fermé son bout : il se termine
                     os.close(battement)
                     battement = -1
@@ -390,11 +399,6 @@ def _attendre_enfant(pid: int, battement: int, delai: float, journal: str, entre
             if pidfd in prets:
                 _, statut = os.waitpid(pid, 0)
                 return os.waitstatus_to_exitcode(statut)
-            if battement == -1:
-                prets, _, _ = select.select([pidfd], [], [], max(0.0, min(limite - time.monotonic(), 3600)))
-                if prets:
-                    _, statut = os.waitpid(pid, 0)
-                    return os.waitstatus_to_exitcode(statut)
     finally:
         os.close(pidfd)
         if battement != -1:
@@ -423,7 +427,8 @@ def travailler() -> None:
             _enfant(demande, ecriture)
         os.close(ecriture)
         canal.write(json.dumps({"pid": pid}) + "\n")
-        code = _attendre_enfant(pid, lecture, float(demande["delai"]), demande["journal"], entree)
+        code = _attendre_enfant(pid, lecture, float(demande["delai"]), float(demande["marge"]), demande["journal"],
+                                entree)
         canal.write(json.dumps({"fin": code}) + "\n")
 
 
@@ -461,7 +466,7 @@ class _Travailleur:
         assert self.processus.stdin is not None
         self.attendre_pret()
         self.processus.stdin.write(json.dumps({"parametres": str(parametres), "journal": str(journal),
-                                               "delai": delai}) + "\n")
+                                               "delai": delai, "marge": MARGE_ARRET_FORCE}) + "\n")
         self.processus.stdin.flush()
         with self._verrou:
             self.enfant = self._lire()["pid"]

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import referentiel
-from .format_fr import fcfa_auto, nombre, pourcentage
+from .format_fr import fcfa_auto, nombre, pourcentage, uuid_stable
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -761,7 +761,7 @@ def style_tableau(tableau: TableauAtelier | pd.DataFrame, code: str | None = Non
     if code is not None and not isinstance(tableau, TableauAtelier):
         tableau = _tableau(code, tableau, note="", vierge=False)
     cadre = tableau.pour_affichage() if isinstance(tableau, TableauAtelier) else tableau
-    style = cadre.style.hide(axis="index").set_properties(
+    style = cadre.style.set_uuid(uuid_stable(cadre, code)).hide(axis="index").set_properties(
         **{"text-align": "left", "vertical-align": "top", "white-space": "pre-wrap"}
     )
     style = style.set_table_styles([

@@ -234,7 +234,7 @@ def _raison(journal: str) -> str:
     """La raison d'un échec, tirée de la fin du journal (la dernière ligne d'erreur)."""
     lignes = [ligne.strip() for ligne in journal.splitlines() if ligne.strip()]
     for ligne in reversed(lignes):
-        if re.search(r"(Error|Exception|Timeout|erreur|Erreur)", ligne):
+        if re.search(r"(Error|Exception|Timeout|erreur|Erreur|dépassé)", ligne):
             return ligne[:300]
     return lignes[-1][:300] if lignes else "le processus s'est arrêté sans message"
 
