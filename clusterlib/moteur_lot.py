@@ -33,7 +33,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ MARGE_ARRET_FORCE = 15.0
 _fd_battement: int | None = None
 
 
-class DelaiDepasse(BaseException):  # noqa: N818 — nom français, comme le reste du paquet
+class DelaiDepasse(BaseException):
     """Une cellule a dépassé son délai (hérite de BaseException : un ``except Exception`` ne l'avale pas)."""
 
 
@@ -249,10 +249,8 @@ def _battement(etat: bytes) -> None:
     Il ne surveille le délai que pendant une cellule, comme nbclient.
     """
     if _fd_battement is not None:
-        try:
+        with suppress(OSError):
             os.write(_fd_battement, etat)
-        except OSError:
-            pass
 
 
 class MoteurEnProcessus(Engine):
@@ -301,34 +299,33 @@ papermill_engines.register(NOM_MOTEUR, MoteurEnProcessus)
 # --- Le processus de travail : imports une fois, un enfant forké par rapport -----------------------
 
 
+# Ce que le notebook du rapport importe (et ce qu'importe son exécution par papermill et nbconvert).
+MODULES_PRECHARGES = (
+    "datetime", "json", "pandas", "pandas.io.formats.style", "numpy", "networkx", "matplotlib.pyplot",
+    "matplotlib_inline.backend_inline", "IPython.display", "IPython.core.interactiveshell", "papermill",
+    "nbformat", "nbconvert", "clusterlib", "clusterlib.echantillons", "clusterlib.comptes", "clusterlib.fichiers",
+    "clusterlib.format_fr", "clusterlib.modele", "clusterlib.notation", "clusterlib.planification",
+    "clusterlib.qqrp", "clusterlib.rapports", "clusterlib.reseau", "clusterlib.referentiel",
+    "clusterlib.graphiques", "clusterlib.graphiques.carte", "clusterlib.graphiques.comptes",
+    "clusterlib.graphiques.notation", "clusterlib.graphiques.plan", "clusterlib.graphiques.qqrp",
+)
+
+
 def prechauffer() -> None:
     """Tout ce qu'un rapport importe, et les caches qui ne changent aucun résultat (gabarits, polices)."""
     from ._execution import _ecarter_rfc3987_syntax, exporteur_html
 
     _ecarter_rfc3987_syntax()
+    import importlib
+
     import matplotlib
 
     matplotlib.use("Agg")
-    import datetime  # noqa: F401
-    import matplotlib.pyplot  # noqa: F401
-    import matplotlib_inline.backend_inline  # noqa: F401
+    for module in MODULES_PRECHARGES:
+        importlib.import_module(module)
     import nbformat
-    import networkx  # noqa: F401
-    import pandas  # noqa: F401
-    import pandas.io.formats.style  # noqa: F401
-    import papermill  # noqa: F401
-    from IPython.display import Image, Markdown, display  # noqa: F401
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-
-    import clusterlib
-    import clusterlib.echantillons
-    from clusterlib import comptes, fichiers, format_fr, notation, planification, qqrp, rapports, reseau  # noqa: F401
-    from clusterlib.graphiques import carte, enregistrer, plan  # noqa: F401
-    from clusterlib.graphiques import comptes as _gc  # noqa: F401
-    from clusterlib.graphiques import notation as _gn  # noqa: F401
-    from clusterlib.graphiques import qqrp as _gq  # noqa: F401
-    from clusterlib.referentiel import libelle  # noqa: F401
 
     # Gabarits de nbconvert compilés une fois : l'exportateur est repris tel quel par chaque enfant.
     exporteur_html().from_notebook_node(nbformat.v4.new_notebook())
@@ -480,10 +477,8 @@ class _Travailleur:
 
     def _tuer_enfant(self) -> None:
         if self.enfant is not None:
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(self.enfant, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def terminate(self) -> None:
         """Ctrl-C : l'enfant en cours est tué ; le processus de travail le ramasse et répond."""
@@ -493,10 +488,8 @@ class _Travailleur:
 
     def fermer(self) -> None:
         if self.processus.stdin:
-            try:
+            with suppress(OSError):
                 self.processus.stdin.close()
-            except OSError:
-                pass
         try:
             self.processus.wait(timeout=10)
         except subprocess.TimeoutExpired:
