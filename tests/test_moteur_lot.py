@@ -152,8 +152,11 @@ def test_figure_dessinee_une_seule_fois(tmp_path: Path, monkeypatch: pytest.Monk
     enregistrer(figure, tmp_path / "f.png", dpi=100)
     assert rendus[0] == 1
     image = Image.open(tmp_path / "f.png")
-    assert image.size[0] <= 400 and image.size[1] <= 300  # recadrée, sans dépasser la figure
-    assert image.info["dpi"] == pytest.approx((100, 100))
+    assert image.info["dpi"] == pytest.approx((100, 100), abs=0.01)
+    # Même cadre que bbox_inches="tight" de matplotlib (qui dessine deux fois), au pixel d'arrondi près.
+    figure.savefig(tmp_path / "serre.png", dpi=100, bbox_inches="tight")
+    serre = Image.open(tmp_path / "serre.png")
+    assert abs(image.size[0] - serre.size[0]) <= 2 and abs(image.size[1] - serre.size[1]) <= 2
 
 
 def test_etiquette_hors_de_la_figure_jamais_coupee(tmp_path: Path) -> None:

@@ -58,7 +58,13 @@ def _png_un_rendu(figure: Figure, dpi: int) -> np.ndarray | None:
     tolerance = math.ceil(marge * dpi)  # la marge peut sortir de la figure, pas le contenu
     if x0 < -tolerance or haut < -tolerance or x1 > largeur + tolerance or bas > hauteur + tolerance:
         return None
-    return pixels[max(haut, 0):min(bas, hauteur), max(x0, 0):min(x1, largeur)]
+    recadre = pixels[max(haut, 0):min(bas, hauteur), max(x0, 0):min(x1, largeur)]
+    # La marge qui sort de la figure prend la couleur du fond, comme avec bbox_inches="tight".
+    marges = ((max(-haut, 0), max(bas - hauteur, 0)), (max(-x0, 0), max(x1 - largeur, 0)))
+    if any(m for paire in marges for m in paire):
+        fond = np.asarray(mpl.colors.to_rgba_array(figure.get_facecolor())[0] * 255).round().astype(np.uint8)
+        recadre = np.stack([np.pad(recadre[..., k], marges, constant_values=fond[k]) for k in range(4)], axis=-1)
+    return recadre
 
 
 def enregistrer(figure: Figure, chemin: str | Path, dpi: int = 200) -> Path:
