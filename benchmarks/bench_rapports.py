@@ -1,22 +1,35 @@
-"""Mesure du coût des rapports papermill (à lancer : python benchmarks/bench_rapports.py [--lot N]).
+"""Mesure des rapports, moteur papermill et moteur clusterlib côte à côte (python benchmarks/bench_rapports.py).
 
-Mesure, sur la même machine et dans la même exécution :
-  (a) le plancher : papermill sur un notebook qui importe pandas, matplotlib et networkx et trace une figure ;
-  (b) un rapport complet (notebook du rapport + export HTML + resume.json), sans PDF, puis avec
-      le PDF (Chromium sans tête) ; le temps du PDF est affiché à part ;
-  (c) un lot de N clusters (20 par défaut) avec --jobs 1 puis --jobs 2 (sans PDF).
-Objectifs : (b) sans PDF ≤ 2 × (a) ; (b) avec PDF ≤ 2,5 × (a) ; (c) avec 2 processus ≤ 0,6 × le temps avec 1.
+Une seule exécution, sur la même machine :
+  (a) le plancher papermill : un notebook qui importe pandas, matplotlib et networkx et trace une figure ;
+  (b) un rapport complet (notebook, HTML, resume.json) avec chaque moteur, processus de travail compris,
+      puis avec rapport.pdf (Chromium sans tête ; le temps du PDF est affiché à part) ;
+  (c) un lot de N clusters (20 par défaut) avec 1 puis 2 processus, pour chaque moteur ;
+  (d) la mémoire de chaque processus de travail du moteur clusterlib ;
+  (e) le coût de chaque figure du rapport (construction + enregistrement en PNG à 150 points par pouce).
+Objectifs : (c) clusterlib à 2 processus ≤ 0,5 × (c) papermill à 2 processus ; (b) clusterlib ≤ 1,5 × (a) ;
+(b) avec PDF ≤ 2,5 × (a) ;
+la figure la plus lente < 0,3 s.
+
+La machine de développement est partagée : les temps absolus sont bruités, les rapports entre
+mesures d'une même exécution le sont moins. ``--lot`` change la taille du lot, ``--sans-papermill``
+saute les lots papermill (les plus longs).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
+import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import papermill
@@ -35,10 +48,23 @@ fig.savefig("plancher.png")
 """
 
 
-def chrono(fonction) -> float:
+def temps_cpu() -> float:
+    """Temps processeur de ce processus et de tous ses descendants déjà attendus (noyaux, enfants forkés)."""
+    soi, enfants = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return soi.ru_utime + soi.ru_stime + enfants.ru_utime + enfants.ru_stime
+
+
+CPU: dict[str, float] = {}  # temps processeur de la dernière mesure, par nom
+
+
+def chrono(fonction: Callable[[], Any], nom: str = "") -> float:
+    """Durée (horloge) ; le temps processeur est gardé dans CPU[nom] (moins sensible à une machine chargée)."""
+    cpu = temps_cpu()
     debut = time.perf_counter()
     fonction()
-    return time.perf_counter() - debut
+    duree = time.perf_counter() - debut
+    CPU[nom] = temps_cpu() - cpu
+    return duree
 
 
 def lot_synthetique(dossier: Path, n: int) -> list[Path]:
@@ -55,10 +81,87 @@ def lot_synthetique(dossier: Path, n: int) -> list[Path]:
     return chemins
 
 
+SANS_PDF = ("html", "ipynb")
+
+
+def lot(chemins: list[Path], sortie: Path, travaux: int, moteur: str, nom: str,
+        formats: tuple[str, ...] = SANS_PDF) -> float:
+    resultats: list[rapports.Resultat] = []
+    duree = chrono(lambda: resultats.extend(rapports.executer_lot(chemins, sortie, travaux=travaux, moteur=moteur,
+                                                                  formats=formats)), nom)
+    rates = [r for r in resultats if r.etat != "fait"]
+    if rates:
+        raise SystemExit(f"{len(rates)} rapport(s) en échec avec le moteur {moteur} : {rates[0].messages}")
+    return duree
+
+
+def fabriques_figures() -> dict[str, Callable[[], Any]]:
+    """Les neuf figures du rapport de riz-glazoue, construites comme le fait le notebook."""
+    import clusterlib
+    from clusterlib.analyses import comptes, notation, planification, qqrp
+    from clusterlib.graphiques import comptes as g_comptes
+    from clusterlib.graphiques import notation as g_notation
+    from clusterlib.graphiques import plan as g_plan
+    from clusterlib.graphiques import qqrp as g_qqrp
+    from clusterlib.graphiques.carte import dessiner_carte
+
+    cluster = clusterlib.load(echantillons.chemin("riz-glazoue"))
+    campagne = cluster.campagne
+    analyse = comptes.analyser_comptes(cluster, campagne)
+    reference = dt.date.today()
+    return {
+        "carte_valuelinks": lambda: dessiner_carte(cluster, style="valuelinks"),
+        "carte_case": lambda: dessiner_carte(cluster, style="case"),
+        "cascade_va": lambda: g_comptes.graphique_cascade_va(analyse.par_maillon),
+        "partage_va": lambda: g_comptes.graphique_partage_va(analyse.repartition),
+        "qqrp": lambda: g_qqrp.graphique_qqrp(qqrp.qqrp_par_marche(cluster)),
+        "barres_indicateurs": lambda: g_notation.barres_indicateurs(notation.scores_indicateurs(cluster, campagne)),
+        "radar_axes": lambda: g_notation.radar_axes(notation.scores_axes(cluster, campagne), None, campagne, None),
+        "evolution_notes": lambda: g_notation.evolution_campagnes(notation.scores_campagnes(cluster)),
+        "calendrier_plan": lambda: g_plan.gantt(planification.avancement(cluster, reference), reference),
+    }
+
+
+def cout_figures(dossier: Path, repetitions: int = 3) -> dict[str, tuple[float, float]]:
+    """Pour chaque figure : (construction, enregistrement) en secondes, médianes de ``repetitions`` essais."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from clusterlib.graphiques import enregistrer
+
+    couts = {}
+    for nom, fabrique in fabriques_figures().items():
+        plt.close(fabrique())  # premier essai : polices et caches chauds, comme dans un rapport
+        construction, enregistrement = [], []
+        for _ in range(repetitions):
+            debut = time.perf_counter()
+            figure = fabrique()
+            milieu = time.perf_counter()
+            enregistrer(figure, dossier / f"{nom}.png", dpi=150)
+            fin = time.perf_counter()
+            plt.close(figure)
+            construction.append(milieu - debut)
+            enregistrement.append(fin - milieu)
+        couts[nom] = (statistics.median(construction), statistics.median(enregistrement))
+    return couts
+
+
+def duree(secondes: float) -> str:
+    if secondes < 120:
+        return f"{secondes:.0f} s"
+    if secondes < 2 * 3600:
+        return f"{secondes / 60:.0f} min"
+    return f"{secondes / 3600:.1f} h"
+
+
 def main() -> int:
-    parseur = argparse.ArgumentParser(description="Mesure des rapports papermill")
+    parseur = argparse.ArgumentParser(description="Mesure des rapports : moteurs papermill et clusterlib")
     parseur.add_argument("--lot", type=int, default=20, help="nombre de clusters du lot (20)")
-    n = parseur.parse_args().lot
+    parseur.add_argument("--sans-papermill", action="store_true", help="ne pas mesurer les lots papermill")
+    arguments = parseur.parse_args()
+    n = arguments.lot
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         nb = nbformat.v4.new_notebook()
@@ -68,28 +171,70 @@ def main() -> int:
         papermill.execute_notebook(tmp / "plancher.ipynb", tmp / "p0.ipynb", kernel_name="python3", cwd=tmp,
                                    progress_bar=False)  # premier lancement : caches disque chauds
         a = chrono(lambda: papermill.execute_notebook(tmp / "plancher.ipynb", tmp / "p.ipynb", kernel_name="python3",
-                                                      cwd=tmp, progress_bar=False))
-        print(f"(a) plancher papermill                : {a:6.1f} s")
-        sans_pdf = ("html", "ipynb")
-        b = chrono(lambda: rapports.executer_lot([echantillons.chemin("riz-glazoue")], tmp / "un", formats=sans_pdf))
-        print(f"(b) un rapport complet (avec HTML)    : {b:6.1f} s   rapport b/a = {b / a:4.2f} (objectif ≤ 2)")
-        b_pdf = chrono(lambda: rapports.executer_lot([echantillons.chemin("riz-glazoue")], tmp / "un-pdf"))
+                                                      cwd=tmp, progress_bar=False), "a")
+        print(f"(a) plancher papermill                        : {a:6.1f} s   [processeur {CPU['a']:5.1f} s]")
+        riz = [echantillons.chemin("riz-glazoue")]
+        b_pm = lot(riz, tmp / "un-papermill", 1, "papermill", "b_pm")
+        print(f"(b) un rapport, moteur papermill              : {b_pm:6.1f} s   {b_pm / a:4.2f} × le plancher"
+              f"   [processeur {CPU['b_pm']:5.1f} s]")
+        b_cl = lot(riz, tmp / "un-clusterlib", 1, "clusterlib", "b_cl")
+        print(f"(b) un rapport, moteur clusterlib             : {b_cl:6.1f} s   {b_cl / a:4.2f} × le plancher"
+              f" (objectif ≤ 1,5 ; démarrage du processus de travail compris)   [processeur {CPU['b_cl']:5.1f} s]")
+        b_pdf = lot(riz, tmp / "un-pdf", 1, "clusterlib", "b_pdf", formats=rapports.FORMATS)
         pdf = tmp / "un-pdf" / "riz-glazoue" / "rapport.pdf"
-        taille = pdf.stat().st_size / 1024 / 1024 if pdf.exists() else float("nan")
-        print(f"(b) le même avec rapport.pdf          : {b_pdf:6.1f} s   "
-              f"rapport /a = {b_pdf / a:4.2f} (objectif ≤ 2,5)")
-        print(f"    dont PDF (Chromium)               : {b_pdf - b:6.1f} s   ({taille:.2f} Mo)")
-        rapport = nbformat.read(tmp / "un" / "riz-glazoue" / "rapport.ipynb", as_version=4)
-        cellules = [c for c in rapport.cells if c.cell_type == "code"]
-        duree = sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in cellules)
-        print(f"    dont cellules du notebook         : {duree:6.1f} s ({len(cellules)} cellules de code)")
+        taille = pdf.stat().st_size / 2**20 if pdf.exists() else float("nan")
+        print(f"(b) le même avec rapport.pdf (clusterlib)     : {b_pdf:6.1f} s   {b_pdf / a:4.2f} × le plancher"
+              f" (objectif ≤ 2,5)   dont PDF (Chromium) ≈ {b_pdf - b_cl:4.1f} s, {taille:.2f} Mo")
+        for moteur in ("papermill", "clusterlib"):
+            rapport = nbformat.read(tmp / f"un-{moteur}" / "riz-glazoue" / "rapport.ipynb", as_version=4)
+            cellules = [c for c in rapport.cells if c.cell_type == "code"]
+            total = sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in cellules)
+            print(f"    dont cellules du notebook ({moteur:10s}) : {total:6.1f} s ({len(cellules)} cellules)")
+
         chemins = lot_synthetique(tmp / "lot", n)
-        c1 = chrono(lambda: rapports.executer_lot(chemins, tmp / "lot1", travaux=1, formats=sans_pdf))
-        print(f"(c) lot de {n} clusters, --jobs 1       : {c1:6.1f} s")
-        c2 = chrono(lambda: rapports.executer_lot(chemins, tmp / "lot2", travaux=2, formats=sans_pdf))
-        print(f"(c) lot de {n} clusters, --jobs 2       : {c2:6.1f} s   rapport = {c2 / c1:4.2f} (objectif ≤ 0,6)")
-        ok = b <= 2 * a and b_pdf <= 2.5 * a and c2 <= 0.6 * c1
-        print("Objectifs atteints." if ok else "Objectif(s) manqué(s).")
+        temps: dict[tuple[str, int], float] = {}
+        moteurs = ("clusterlib",) if arguments.sans_papermill else ("papermill", "clusterlib")
+        for moteur in moteurs:
+            for travaux in (1, 2):
+                nom = f"c_{moteur}_{travaux}"
+                temps[moteur, travaux] = lot(chemins, tmp / f"lot-{moteur}-{travaux}", travaux, moteur, nom)
+                print(f"(c) lot de {n} clusters, {moteur:10s}, --jobs {travaux} : {temps[moteur, travaux]:6.1f} s"
+                      f"   ({temps[moteur, travaux] / n:4.2f} s par rapport)   [processeur {CPU[nom]:5.1f} s]")
+        c2 = temps["clusterlib", 2]
+        if not arguments.sans_papermill:
+            print(f"    clusterlib --jobs 2 / papermill --jobs 2   : {c2 / temps['papermill', 2]:4.2f} (objectif ≤ 0,5)"
+                  f"   [processeur : {CPU['c_clusterlib_2'] / CPU['c_papermill_2']:4.2f}]")
+        print(f"    clusterlib --jobs 2 / clusterlib --jobs 1  : {c2 / temps['clusterlib', 1]:4.2f}")
+
+        from clusterlib.sorties.moteur_lot import Atelier
+
+        with Atelier(2) as atelier:
+            memoires = atelier.memoire_par_travailleur()
+        print("(d) mémoire par processus de travail          : "
+              + ", ".join(f"{m / 2**20:.0f} Mio" for m in memoires)
+              + " (résidente, après les imports ; chaque enfant forké la partage et y ajoute son rapport)")
+
+        couts = cout_figures(tmp / "figures")
+        print("(e) coût des figures (construction + enregistrement PNG à 150 ppp, médiane de 3) :")
+        for nom, (construction, enregistrement) in couts.items():
+            print(f"    {nom:20s} : {construction + enregistrement:5.2f} s"
+                  f"  ({construction:4.2f} + {enregistrement:4.2f})")
+        lent_nom, (lc, le) = max(couts.items(), key=lambda kv: sum(kv[1]))
+        print(f"    la plus lente : {lent_nom} ({lc + le:4.2f} s ; objectif < 0,3 s)")
+
+        par_rapport = c2 / n
+        print("Projection (débit du lot clusterlib à 2 processus, rapports semblables à riz-glazoue) :")
+        for taille in (500, 5000):
+            ici = taille * par_rapport
+            seize = ici * 2 / 16  # même débit par cœur sur 16 cœurs, un processus de travail par cœur
+            print(f"    {taille:5d} clusters : {duree(ici)} sur cette machine (2 cœurs), environ {duree(seize)} "
+                  "sur 16 cœurs")
+
+        objectifs = [b_cl <= 1.5 * a, b_pdf <= 2.5 * a]
+        if not arguments.sans_papermill:
+            objectifs.append(c2 <= 0.5 * temps["papermill", 2])
+        objectifs.append(lc + le < 0.3)
+        print("Objectifs atteints." if all(objectifs) else "Objectif(s) manqué(s).")
     return 0
 
 

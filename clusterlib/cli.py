@@ -144,6 +144,10 @@ def _parseur() -> argparse.ArgumentParser:
                          help="carte principale du rapport (par défaut valuelinks)")
     rapport.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
                          help="temps maximal d'exécution d'une cellule du notebook (600 s par défaut)")
+    rapport.add_argument("--moteur", choices=("clusterlib", "papermill"), default="clusterlib",
+                         help="exécution des notebooks : clusterlib (par défaut : processus de travail qui ont "
+                         "tout importé une fois, cellules exécutées sans noyau) ou papermill (un noyau neuf "
+                         "par rapport) ; les rapports sont les mêmes")
     from clusterlib.banque.commandes import ajouter_parseurs
 
     ajouter_parseurs(commandes, _entier_positif)
@@ -272,7 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             return commande_report(chemins, arguments.out, travaux=arguments.travaux,
                                    campagne=arguments.campagne, formats=arguments.formats,
-                                   disposition=arguments.disposition, delai=arguments.delai)
+                                   disposition=arguments.disposition, delai=arguments.delai,
+                                   moteur=arguments.moteur)
         if arguments.commande == "exemples":
             from clusterlib.donnees import echantillons
 

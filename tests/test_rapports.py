@@ -24,6 +24,12 @@ from clusterlib.sorties import rapports
 INVALIDE = RACINE / "tests" / "donnees_invalides" / "maillon_inconnu" / "donnees"
 
 
+@pytest.fixture(params=rapports.MOTEURS)
+def moteur(request: pytest.FixtureRequest) -> str:
+    """Ce que promet la commande report tient pour les deux moteurs d'exécution."""
+    return request.param
+
+
 def _notebook(tmp_path: Path, source: str) -> Path:
     """Un petit notebook de rapport (mêmes paramètres que le vrai) pour tester le mécanisme."""
     nb = nbformat.v4.new_notebook()
@@ -73,13 +79,14 @@ def test_raison_d_un_echec() -> None:
 
 
 @pytest.mark.lent
-def test_lot_sur_deux_echantillons_et_un_invalide(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lot_sur_deux_echantillons_et_un_invalide(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 moteur: str) -> None:
     riz = tmp_path / "riz"
     shutil.copytree(echantillon("riz-glazoue"), riz)
     avant = empreinte(riz)
     sortie = tmp_path / "rapports"
     code = cli.main(["report", str(riz), str(echantillon("soja-djidja.xlsx")), str(INVALIDE),
-                     "--out", str(sortie), "--jobs", "2"])
+                     "--out", str(sortie), "--jobs", "2", "--moteur", moteur])
     texte = capsys.readouterr().out
     assert code == 1  # un cluster invalide : pas un succès complet
     assert "2 produit(s), 1 cluster(s) invalide(s), 0 échec(s)" in texte
@@ -112,26 +119,27 @@ def test_lot_sur_deux_echantillons_et_un_invalide(tmp_path: Path, capsys: pytest
 
 
 @pytest.mark.lent
-def test_echec_d_un_cluster_garde_l_ancien_rapport(tmp_path: Path) -> None:
+def test_echec_d_un_cluster_garde_l_ancien_rapport(tmp_path: Path, moteur: str) -> None:
     donnees = creer_cluster(tmp_path / "c")
     sortie = tmp_path / "rapports"
     bon = _notebook(tmp_path, "print('rapport')")
-    (r,) = rapports.executer_lot([donnees], sortie, notebook=bon)
+    (r,) = rapports.executer_lot([donnees], sortie, notebook=bon, moteur=moteur)
     assert r.etat == "fait"
     premier = (sortie / "riz-test" / "resume.json").read_bytes()
     mauvais = _notebook(tmp_path, "raise RuntimeError('noyau en panne')")
-    (r,) = rapports.executer_lot([donnees], sortie, notebook=mauvais)
+    (r,) = rapports.executer_lot([donnees], sortie, notebook=mauvais, moteur=moteur)
     assert r.etat == "echec" and "noyau en panne" in r.messages[0]
     assert r.journal is not None and r.journal.exists()
     assert (sortie / "riz-test" / "resume.json").read_bytes() == premier  # l'ancien rapport est intact
 
 
 @pytest.mark.lent
-def test_noyau_qui_meurt_le_lot_continue(tmp_path: Path) -> None:
+def test_noyau_qui_meurt_le_lot_continue(tmp_path: Path, moteur: str) -> None:
     fragile = creer_cluster(tmp_path / "fragile", {**FICHE, "id": "riz-fragile"})
     solide = creer_cluster(tmp_path / "solide")
     notebook = _notebook(tmp_path, "import os\nif 'fragile' in chemin_donnees:\n    os._exit(1)\nprint('ok')")
-    resultats = rapports.executer_lot([fragile, solide], tmp_path / "rapports", notebook=notebook, travaux=2)
+    resultats = rapports.executer_lot([fragile, solide], tmp_path / "rapports", notebook=notebook, travaux=2,
+                                       moteur=moteur)
     assert [r.etat for r in resultats] == ["echec", "fait"]
     mort = resultats[0]
     assert mort.journal is not None and mort.journal.exists() and mort.messages[0]
@@ -140,15 +148,15 @@ def test_noyau_qui_meurt_le_lot_continue(tmp_path: Path) -> None:
 
 
 @pytest.mark.lent
-def test_ctrl_c_arrete_le_noyau_et_ne_laisse_rien(tmp_path: Path) -> None:
+def test_ctrl_c_arrete_le_noyau_et_ne_laisse_rien(tmp_path: Path, moteur: str) -> None:
     donnees = creer_cluster(tmp_path / "c")
     notebook = _notebook(tmp_path, "import os, time\nfrom pathlib import Path\n"
                                    "(Path(chemin_donnees).parent / 'noyau.pid').write_text(str(os.getpid()))\n"
                                    "time.sleep(120)")
     sortie = tmp_path / "rapports"
     script = ("import sys\nfrom clusterlib.sorties import rapports\n"
-              "rapports.executer_lot([sys.argv[1]], sys.argv[2], notebook=sys.argv[3])")
-    lot = subprocess.Popen([sys.executable, "-c", script, str(donnees), str(sortie), str(notebook)],
+              "rapports.executer_lot([sys.argv[1]], sys.argv[2], notebook=sys.argv[3], moteur=sys.argv[4])")
+    lot = subprocess.Popen([sys.executable, "-c", script, str(donnees), str(sortie), str(notebook), moteur],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     fichier_pid = tmp_path / "noyau.pid"
     limite = time.monotonic() + 60
@@ -181,11 +189,13 @@ def test_motif_qui_attrape_un_fichier_ordinaire(tmp_path: Path, capsys: pytest.C
 
 
 @pytest.mark.lent
-def test_delai_depasse(tmp_path: Path) -> None:
+def test_delai_depasse(tmp_path: Path, moteur: str) -> None:
     donnees = creer_cluster(tmp_path / "c")
     lent = _notebook(tmp_path, "import time\ntime.sleep(30)")
-    (r,) = rapports.executer_lot([donnees], tmp_path / "rapports", notebook=lent, delai=2)
-    assert r.etat == "echec" and not (tmp_path / "rapports" / "riz-test").exists()
+    (r,) = rapports.executer_lot([donnees], tmp_path / "rapports", notebook=lent, delai=2, moteur=moteur)
+    assert r.etat == "echec" and r.journal is not None
+    assert any(mot in r.messages[0].lower() for mot in ("délai dépassé", "timed out")), r.messages
+    assert not (tmp_path / "rapports" / "riz-test").exists()
 
 
 def test_campagne_absente(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from clusterlib import referentiel
 from clusterlib.presentation.dates import mois_court
-from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage
+from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage, uuid_stable
 from clusterlib.referentiel import regles
 
 if TYPE_CHECKING:
@@ -763,7 +763,7 @@ def style_tableau(tableau: TableauAtelier | pd.DataFrame, code: str | None = Non
     if code is not None and not isinstance(tableau, TableauAtelier):
         tableau = _tableau(code, tableau, note="", vierge=False)
     cadre = tableau.pour_affichage() if isinstance(tableau, TableauAtelier) else tableau
-    style = cadre.style.hide(axis="index").set_properties(
+    style = cadre.style.set_uuid(uuid_stable(cadre, code)).hide(axis="index").set_properties(
         **{"text-align": "left", "vertical-align": "top", "white-space": "pre-wrap"}
     )
     style = style.set_table_styles([

@@ -7,8 +7,12 @@ marqueurs en plus des couleurs), format A4, enregistrement atomique.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from clusterlib.fichiers import ecriture_atomique
@@ -27,17 +31,64 @@ def largeur_a4(fraction: float = 1.0) -> float:
     return 6.7 * fraction
 
 
+def _png_un_rendu(figure: Figure, dpi: int) -> np.ndarray | None:
+    """Les pixels de la figure recadrée sur son contenu, après **un seul** rendu.
+
+    La figure est mise en page et dessinée une fois (la mise en page mesure les textes avec
+    le même moteur de rendu que le dessin, qui réutilise ces mesures) ; le cadre serré est
+    ensuite calculé sur ce rendu, sans redessiner. ``None`` si le contenu déborde de la
+    figure : il faut alors agrandir la zone dessinée, donc un second rendu.
+    """
+    canevas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    dpi_avant = figure.dpi
+    figure.dpi = dpi
+    try:
+        canevas.draw()
+        rendu = canevas.get_renderer()
+        cadre = figure.get_tightbbox(rendu)  # en pouces
+        pixels = np.asarray(canevas.buffer_rgba()).copy()
+    finally:
+        figure.dpi = dpi_avant
+    marge = mpl.rcParams["savefig.pad_inches"]
+    hauteur, largeur = pixels.shape[:2]
+    x0 = math.floor((cadre.x0 - marge) * dpi)
+    x1 = math.ceil((cadre.x1 + marge) * dpi)
+    haut = hauteur - math.ceil((cadre.y1 + marge) * dpi)
+    bas = hauteur - math.floor((cadre.y0 - marge) * dpi)
+    tolerance = math.ceil(marge * dpi)  # la marge peut sortir de la figure, pas le contenu
+    if x0 < -tolerance or haut < -tolerance or x1 > largeur + tolerance or bas > hauteur + tolerance:
+        return None
+    recadre = pixels[max(haut, 0):min(bas, hauteur), max(x0, 0):min(x1, largeur)]
+    # La marge qui sort de la figure prend la couleur du fond, comme avec bbox_inches="tight".
+    marges = ((max(-haut, 0), max(bas - hauteur, 0)), (max(-x0, 0), max(x1 - largeur, 0)))
+    if any(m for paire in marges for m in paire):
+        fond = np.asarray(mpl.colors.to_rgba_array(figure.get_facecolor())[0] * 255).round().astype(np.uint8)
+        recadre = np.stack([np.pad(recadre[..., k], marges, constant_values=fond[k]) for k in range(4)], axis=-1)
+    return recadre
+
+
 def enregistrer(figure: Figure, chemin: str | Path, dpi: int = 200) -> Path:
     """Enregistre une figure (PNG, SVG ou PDF selon l'extension) sans fichier à moitié écrit.
 
     La figure est recadrée sur tout son contenu : une étiquette posée hors des axes (montant
-    au bout d'une barre) n'est jamais coupée, même quand la mise en page l'ignore.
+    au bout d'une barre) n'est jamais coupée, même quand la mise en page l'ignore. En PNG, le
+    cadre est calculé sur le rendu lui-même (un seul dessin) ; si le contenu déborde de la
+    figure, celle-ci est redessinée sur une zone agrandie, comme ``bbox_inches="tight"``.
     """
     chemin = Path(chemin)
     format_ = chemin.suffix.lstrip(".").lower() or "png"
+    if format_ == "png":
+        pixels = _png_un_rendu(figure, dpi)
+        if pixels is not None:
+            from PIL import Image
+
+            with ecriture_atomique(chemin) as temporaire:
+                # compress_level 3 : plus rapide que le niveau 6 par défaut, à peine plus lourd.
+                Image.fromarray(pixels, "RGBA").save(temporaire, format="png", compress_level=3, dpi=(dpi, dpi))
+            return chemin
     options: dict = {"dpi": dpi, "format": format_, "bbox_inches": "tight"}
     if format_ == "png":
-        options["pil_kwargs"] = {"compress_level": 3}  # plus rapide que le niveau 6 par défaut, à peine plus lourd
+        options["pil_kwargs"] = {"compress_level": 3}
     with ecriture_atomique(chemin) as temporaire:
         figure.savefig(temporaire, **options)
     return chemin

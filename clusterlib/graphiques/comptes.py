@@ -165,7 +165,8 @@ def graphique_partage_va(repartition: pd.DataFrame, titre: str | None = None) ->
         axe.annotate(f"{millions_fcfa(montant)} ({pourcentage(part)})", (max(montant, 0), k), xytext=(4, 0),
                      textcoords="offset points", va="center", fontsize=8.5)
     axe.set_yticks(range(len(donnees)), donnees["libelle"], fontsize=9)
-    axe.set_xlim(min(0, float(donnees["montant"].min()) * 1.1), maximum * 1.45 if maximum > 0 else 1)
+    # Place pour le montant au bout de la plus longue barre, sans que la mise en page ait à y revenir.
+    axe.set_xlim(min(0, float(donnees["montant"].min()) * 1.1), maximum * 1.6 if maximum > 0 else 1)
     axe.axvline(0, color="black", linewidth=0.8)
     axe.set_xlabel("millions de FCFA")
     _axe_millions(axe, "x")

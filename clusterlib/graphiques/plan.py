@@ -54,7 +54,8 @@ def _legende_bas(fig: Figure, hauteur: float, poignees: list[Any], ncol: int, li
     bande = (0.22 + 0.17 * lignes) / hauteur
     fig.legend(handles=poignees, fontsize=7.5, frameon=False, loc="lower center", ncol=ncol,
                bbox_to_anchor=(0.5, 0.0))
-    fig.tight_layout(rect=(0, bande, 1, 1))
+    # Mise en page calculée au dessin, avec la résolution du fichier : un seul rendu suffit.
+    fig.set_layout_engine("tight", rect=(0, bande, 1, 1))
 
 
 def _vide(titre: str, texte: str) -> Figure:
@@ -212,7 +213,7 @@ def budget(budget_plan: pd.DataFrame, titre: str | None = None) -> Figure:
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(titre, fontsize=10, loc="left")
     ax.legend(fontsize=7.5, frameon=False, loc="lower right")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")
     return fig
 
 

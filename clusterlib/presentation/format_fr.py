@@ -17,6 +17,7 @@ d'union ordinaire, pour que les chiffres collés dans un tableur restent des nom
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import re
@@ -42,6 +43,7 @@ __all__ = [
     "tableau_fr",
     "typographie",
     "typographie_html",
+    "uuid_stable",
 ]
 
 ESPACE_FINE = "\u202f"
@@ -122,6 +124,18 @@ def pourcentage(valeur: Real | None, decimales: int = 1, fraction: bool = False,
     return f"{texte}{ESPACE_FINE}%"
 
 
+def uuid_stable(cadre: pd.DataFrame, *cles: object) -> str:
+    """Identifiant d'un tableau mis en forme (``Styler.set_uuid``) tiré de son contenu.
+
+    pandas en tire un au hasard à chaque affichage : le HTML d'un rapport changerait d'une
+    exécution à l'autre. Deux tableaux identiques mis en forme de même reçoivent le même
+    identifiant, donc les mêmes règles CSS : rien ne se mélange.
+    """
+    empreinte = hashlib.sha1(cadre.to_json(orient="split", force_ascii=False).encode("utf-8"))
+    empreinte.update(repr(cles).encode("utf-8"))
+    return empreinte.hexdigest()[:10]
+
+
 def tableau_fr(
     tableau: pd.DataFrame,
     formats: dict[str, Callable[[Any], str]] | None = None,
@@ -159,7 +173,7 @@ def tableau_fr(
     if not aligner:
         return sortie
     a_droite = [(libelles or {}).get(c, c) for c in regles if c in tableau.columns]
-    style = sortie.style
+    style = sortie.style.set_uuid(uuid_stable(sortie, a_droite, aligner))
     if isinstance(sortie.index, pd.RangeIndex):
         style = style.hide(axis="index")
     if a_droite:

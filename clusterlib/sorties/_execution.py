@@ -1,4 +1,7 @@
-"""Le processus enfant d'un rapport : notebook exécuté par papermill, export HTML.
+"""Le processus enfant d'un rapport (moteur papermill) : notebook exécuté par papermill, export HTML.
+
+:func:`executer` et :func:`finir` servent aussi au moteur en processus (:mod:`clusterlib.sorties.moteur_lot`),
+dont les enfants forkés produisent le rapport de la même façon.
 
 :mod:`clusterlib.sorties.rapports` lance ``python -m clusterlib.sorties._execution parametres.json`` pour
 chaque cluster, après l'avoir validé. Ce module n'importe d'abord que la bibliothèque
@@ -39,43 +42,118 @@ def _arret_sur_sigterm() -> None:
     signal.signal(signal.SIGTERM, arreter)
 
 
-def executer(parametres: dict[str, Any]) -> None:
-    """Exécute le notebook du rapport dans ``parametres["temporaire"]`` et exporte le HTML."""
-    _arret_sur_sigterm()
-    _ecarter_rfc3987_syntax()
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
+# Ce que le noyau ipykernel annonce de son langage (``kernel_info``) : le moteur en processus
+# met la même chose dans les métadonnées du notebook exécuté.
+LANGUAGE_INFO: dict[str, Any] = {
+    "name": "python",
+    "version": sys.version.split()[0],
+    "mimetype": "text/x-python",
+    "codemirror_mode": {"name": "ipython", "version": sys.version_info[0]},
+    "pygments_lexer": "ipython3",
+    "nbconvert_exporter": "python",
+    "file_extension": ".py",
+}
 
-    temporaire = Path(parametres["temporaire"])
-    noyau = AsyncKernelManager(kernel_name="python3")
-    run_sync(noyau.start_kernel)(cwd=str(temporaire), extra_arguments=ARGUMENTS_NOYAU)
-    try:
-        # Pendant que le noyau démarre :
-        import papermill
+_EXPORTEUR: Any = None
+
+
+def exporteur_html() -> Any:
+    """L'exportateur HTML des rapports (un par processus : ses gabarits ne se compilent qu'une fois)."""
+    global _EXPORTEUR
+    if _EXPORTEUR is None:
         from nbconvert import HTMLExporter
 
-        formats = parametres["formats"]
-        sortie_ipynb = temporaire / "rapport.ipynb"
-        notebook = papermill.execute_notebook(
-            parametres["notebook"],
-            str(sortie_ipynb),
-            request_save_on_cell_execute=False,  # écrit une seule fois, à la fin
-            parameters=parametres.get("parametres_notebook") or {
-                "chemin_donnees": parametres["chemin_donnees"],
-                "campagne": parametres["campagne"],
-                "dossier_sortie": str(temporaire),
-                "disposition": parametres["disposition"],
-            },
-            kernel_name="python3",
-            km=noyau,
-            cwd=str(temporaire),
-            execution_timeout=parametres["delai"],
-            progress_bar=False,
-            log_output=False,
-            report_mode=False,
-        )
-    finally:
-        run_sync(noyau.shutdown_kernel)(now=True)
+        _EXPORTEUR = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                                  language_code="fr")
+    return _EXPORTEUR
+
+
+def fusionner_flux(notebook: Any) -> None:
+    """Réunit les sorties de flux consécutives d'une cellule (même flux) en une seule.
+
+    Un noyau découpe un même ``print`` en un ou plusieurs messages selon le moment où il vide
+    son tampon ; réunies, les sorties ne dépendent plus de ce hasard ni du moteur.
+    """
+    for cellule in notebook.cells:
+        if cellule.get("cell_type") != "code":
+            continue
+        sorties = []
+        for sortie in cellule.outputs:
+            precedente = sorties[-1] if sorties else None
+            if (sortie.get("output_type") == "stream" and precedente is not None
+                    and precedente.get("output_type") == "stream" and precedente.get("name") == sortie.get("name")):
+                precedente["text"] = "".join(precedente["text"]) + "".join(sortie["text"])
+            else:
+                sorties.append(sortie)
+        cellule.outputs = sorties
+
+
+def _parametres_papermill(parametres: dict[str, Any], temporaire: Path) -> dict[str, Any]:
+    if parametres.get("parametres_notebook"):  # autre notebook que celui d'un cluster (rapport de hub)
+        return parametres["parametres_notebook"]
+    return {
+        "chemin_donnees": parametres["chemin_donnees"],
+        "campagne": parametres["campagne"],
+        "dossier_sortie": str(temporaire),
+        "disposition": parametres["disposition"],
+    }
+
+
+def executer(parametres: dict[str, Any], moteur: str = "papermill") -> None:
+    """Exécute le notebook du rapport dans ``parametres["temporaire"]`` et exporte le HTML.
+
+    ``moteur`` : ``"papermill"`` (un noyau neuf, démarré ici) ou ``"clusterlib"`` (cellules
+    exécutées dans ce processus, voir :mod:`clusterlib.sorties.moteur_lot`). Tout le reste (paramètres,
+    notebook écrit, résumé, HTML) est commun aux deux.
+    """
+    _ecarter_rfc3987_syntax()
+    temporaire = Path(parametres["temporaire"])
+    options = {
+        "request_save_on_cell_execute": False,
+        "cwd": str(temporaire),
+        "execution_timeout": parametres["delai"],
+        "progress_bar": False,
+        "log_output": False,
+        "report_mode": False,
+        "kernel_name": "python3",
+    }
+    if moteur == "papermill":
+        _arret_sur_sigterm()
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        noyau = AsyncKernelManager(kernel_name="python3")
+        run_sync(noyau.start_kernel)(cwd=str(temporaire), extra_arguments=ARGUMENTS_NOYAU)
+        try:
+            import papermill  # pendant que le noyau démarre
+
+            notebook = papermill.execute_notebook(parametres["notebook"], None,
+                                                  parameters=_parametres_papermill(parametres, temporaire),
+                                                  km=noyau, **options)
+        finally:
+            run_sync(noyau.shutdown_kernel)(now=True)
+    else:
+        import papermill
+
+        from clusterlib.sorties import moteur_lot
+
+        notebook = papermill.execute_notebook(parametres["notebook"], None,
+                                              parameters=_parametres_papermill(parametres, temporaire),
+                                              engine_name=moteur_lot.NOM_MOTEUR, **options)
+    finir(notebook, parametres)
+
+
+def finir(notebook: Any, parametres: dict[str, Any]) -> None:
+    """Après l'exécution : ``resume.json`` (si le notebook ne l'a pas écrit), notebook, HTML."""
+    import nbformat
+
+    temporaire = Path(parametres["temporaire"])
+    formats = parametres["formats"]
+    fusionner_flux(notebook)
+    for cellule in notebook.cells:
+        # papermill donne à la cellule qu'il injecte un identifiant tiré au hasard, repris dans le HTML.
+        if "injected-parameters" in cellule.get("metadata", {}).get("tags", []) and "id" in cellule:
+            cellule["id"] = "injected-parameters"
     fichier_resume = temporaire / "resume.json"
     if "titre" in parametres:  # autre notebook que le rapport d'un cluster (rapport de hub)
         fichier_resume = None
@@ -85,8 +163,8 @@ def executer(parametres: dict[str, Any]) -> None:
 
         resume = resume_cluster(load(parametres["chemin_donnees"]), parametres["campagne"])
         fichier_resume.write_text(json.dumps(resume, ensure_ascii=False, indent=2), encoding="utf-8")
-    if "ipynb" not in formats:
-        sortie_ipynb.unlink()
+    if "ipynb" in formats:
+        nbformat.write(notebook, str(temporaire / "rapport.ipynb"))
     if "html" in formats:
         if fichier_resume is None:
             titre = parametres["titre"]
@@ -94,11 +172,9 @@ def executer(parametres: dict[str, Any]) -> None:
             resume = json.loads(fichier_resume.read_text(encoding="utf-8"))
             titre = f"Rapport de diagnostic — {resume['nom']}"
         notebook.metadata["title"] = titre
-        exporteur = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                                 language_code="fr")
-        corps, _ = exporteur.from_notebook_node(notebook, resources={"metadata": {"name": titre}})
+        corps, _ = exporteur_html().from_notebook_node(notebook, resources={"metadata": {"name": titre}})
         (temporaire / "rapport.html").write_text(corps, encoding="utf-8")
 
 
 if __name__ == "__main__":
-    executer(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")))
+    executer(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")), moteur="papermill")

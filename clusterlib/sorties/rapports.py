@@ -65,7 +65,12 @@ __all__ = [
 
 FORMATS = ("html", "pdf", "ipynb")
 DELAI_CELLULE = 600  # secondes par cellule
-_EN_COURS: set[subprocess.Popen] = set()
+# Moteurs d'exécution des notebooks : « clusterlib » (cellules exécutées dans des processus de
+# travail qui ont tout importé une fois, voir clusterlib.sorties.moteur_lot) ou « papermill » (un
+# processus et un noyau neufs par rapport). Les deux donnent les mêmes rapports.
+MOTEURS = ("clusterlib", "papermill")
+MOTEUR_DEFAUT = "clusterlib"
+_EN_COURS: set[Any] = set()  # ce qu'il faut arrêter sur Ctrl-C (processus ou processus de travail)
 _ARRET = threading.Event()
 
 
@@ -376,6 +381,25 @@ def _lancer_execution(fichier_parametres: Path, journal: Path) -> subprocess.Pop
     return processus
 
 
+
+def _lancer_papermill(fichier_parametres: Path, journal: Path) -> int:
+    """Moteur papermill : un processus neuf (``clusterlib.sorties._execution``) et son noyau."""
+    return _lancer_execution(fichier_parametres, journal).returncode
+
+
+def _lanceur_clusterlib(atelier: Any, delai: int) -> Callable[[Path, Path], int]:
+    """Moteur clusterlib : un enfant forké d'un processus de travail de ``atelier``."""
+
+    def lancer(fichier_parametres: Path, journal: Path) -> int:
+        with atelier.travailleur() as travailleur:
+            _EN_COURS.add(travailleur)
+            try:
+                return travailleur.executer(fichier_parametres, journal, delai)
+            finally:
+                _EN_COURS.discard(travailleur)
+
+    return lancer
+
 def _echec_inattendu(chemin: Path, sortie: Path, ident: str | None, exc: BaseException, debut: float) -> Resultat:
     """Un échec imprévu d'un cluster : message en français, détails techniques dans le journal."""
     if isinstance(exc, ErreurSortie):
@@ -411,17 +435,20 @@ def _preparer(chemin: Path, campagne: str | None) -> Resultat | _Prepare:
 
 
 def _rapport_un(prepare: _Prepare, sortie: Path, campagne: str | None, disposition: str,
-                formats: Sequence[str], delai: int, notebook: Path) -> Resultat:
+                formats: Sequence[str], delai: int, notebook: Path,
+                lancer: Callable[[Path, Path], int] = _lancer_papermill) -> Resultat:
     debut = time.monotonic()
     chemin, ident = prepare.chemin, prepare.cluster.id
     try:
-        return _executer_rapport(chemin, ident, sortie, campagne, disposition, formats, delai, notebook, debut)
+        return _executer_rapport(chemin, ident, sortie, campagne, disposition, formats, delai, notebook, debut,
+                                 lancer)
     except Exception as exc:  # l'échec d'un cluster, quel qu'il soit, n'arrête pas le lot
         return _echec_inattendu(chemin, sortie, ident, exc, debut)
 
 
 def _executer_rapport(chemin: Path, ident: str, sortie: Path, campagne: str | None, disposition: str,
-                      formats: Sequence[str], delai: int, notebook: Path, debut: float) -> Resultat:
+                      formats: Sequence[str], delai: int, notebook: Path, debut: float,
+                      lancer: Callable[[Path, Path], int]) -> Resultat:
     cible = sortie / ident
     refus = _refus_remplacement(cible)
     if refus:
@@ -447,10 +474,11 @@ def _executer_rapport(chemin: Path, ident: str, sortie: Path, campagne: str | No
         }
         fichier_parametres = temporaire / "parametres.json"
         fichier_parametres.write_text(json.dumps(parametres), encoding="utf-8")
-        processus = _lancer_execution(fichier_parametres, journal)
+        journal.touch()
+        code = lancer(fichier_parametres, journal)
         if _ARRET.is_set():
             return Resultat(chemin, "echec", cluster=ident, messages=["interrompu"], duree=time.monotonic() - debut)
-        if processus.returncode != 0:
+        if code != 0:
             texte = journal.read_text(encoding="utf-8", errors="replace")
             garde = _garder_journal(sortie, ident, texte)
             return Resultat(chemin, "echec", cluster=ident, journal=garde, messages=[_raison(texte)],
@@ -491,7 +519,7 @@ def _raison(journal: str) -> str:
     """La raison d'un échec, tirée de la fin du journal (la dernière ligne d'erreur)."""
     lignes = [ligne.strip() for ligne in journal.splitlines() if ligne.strip()]
     for ligne in reversed(lignes):
-        if re.search(r"(Error|Exception|Timeout|erreur|Erreur)", ligne):
+        if re.search(r"(Error|Exception|Timeout|erreur|Erreur|dépassé)", ligne):
             return ligne[:300]
     return lignes[-1][:300] if lignes else "le processus s'est arrêté sans message"
 
@@ -519,6 +547,7 @@ def executer_lot(
     delai: int = DELAI_CELLULE,
     notebook: str | Path | None = None,
     progression: Callable[[Resultat], None] | None = None,
+    moteur: str = MOTEUR_DEFAUT,
 ) -> list[Resultat]:
     """Produit les rapports de plusieurs clusters dans ``sortie/<id du cluster>/``.
 
@@ -527,7 +556,10 @@ def executer_lot(
     écriture, ``sortie`` est vérifiée (:func:`verifier_sortie_rapports`) et verrouillée ;
     deux clusters du lot qui ont le même identifiant sont refusés tous les deux. L'échec
     d'un cluster, quel qu'il soit, n'arrête pas les autres.
+    ``moteur`` : ``"clusterlib"`` (par défaut) ou ``"papermill"`` (voir :data:`MOTEURS`).
     """
+    if moteur not in MOTEURS:
+        raise ValueError(f"moteur « {moteur} » inconnu ; moteurs possibles : {', '.join(MOTEURS)}")
     # Chemin absolu : le noyau tourne dans le dossier temporaire du rapport, un chemin relatif
     # y serait relu à partir de ce dossier (et y laisserait une copie des figures).
     sortie = Path(sortie).resolve()
@@ -538,12 +570,12 @@ def executer_lot(
     with verrou_rapports(sortie):
         nettoyer_restes(sortie)
         return _executer_sous_verrou(chemins, sortie, campagne, disposition, formats, travaux, delai, notebook,
-                                     progression)
+                                     progression, moteur)
 
 
 def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | None, disposition: str,
                           formats: Sequence[str], travaux: int, delai: int, notebook: Path,
-                          progression: Callable[[Resultat], None] | None) -> list[Resultat]:
+                          progression: Callable[[Resultat], None] | None, moteur: str) -> list[Resultat]:
     resultats: list[Resultat] = []
 
     def noter(resultat: Resultat) -> None:
@@ -576,9 +608,16 @@ def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | Non
                 f"identifiant de cluster « {ident} » en double dans ce lot : {liste} ; chaque cluster doit avoir "
                 "son propre identifiant (clé id de la fiche) : aucun de ces rapports n'est produit"]))
     _ARRET.clear()
+    atelier = None
+    lancer: Callable[[Path, Path], int] = _lancer_papermill
+    if moteur == "clusterlib" and a_executer:
+        from clusterlib.sorties.moteur_lot import Atelier
+
+        atelier = Atelier(min(max(1, travaux), len(a_executer)))  # ses imports se font pendant la validation
+        lancer = _lanceur_clusterlib(atelier, delai)
     pool = ThreadPoolExecutor(max_workers=max(1, travaux))
     try:
-        futurs = [pool.submit(_rapport_un, p, sortie, campagne, disposition, formats, delai, notebook)
+        futurs = [pool.submit(_rapport_un, p, sortie, campagne, disposition, formats, delai, notebook, lancer)
                   for p in a_executer]
         for futur in as_completed(futurs):
             noter(futur.result())
@@ -589,6 +628,9 @@ def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | Non
             processus.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    finally:
+        if atelier is not None:
+            atelier.fermer()
     pool.shutdown(wait=True)
     ordre = {c: i for i, c in enumerate(chemins)}
     return sorted(resultats, key=lambda r: ordre[r.chemin])
@@ -831,6 +873,7 @@ def commande_report(
     formats: Sequence[str] = FORMATS,
     disposition: str = "valuelinks",
     delai: int = DELAI_CELLULE,
+    moteur: str = MOTEUR_DEFAUT,
 ) -> int:
     """La commande ``clusterlib report`` : rapports, synthèse, bilan en français ; renvoie le code de sortie."""
     from tqdm import tqdm
@@ -849,7 +892,8 @@ def commande_report(
     try:
         with verrou_rapports(sortie, annonce=lambda message: print(message, file=sys.stderr, flush=True)):
             resultats = executer_lot(chemins, sortie, campagne=campagne, disposition=disposition, formats=formats,
-                                     travaux=travaux, delai=delai, progression=lambda _r: barre.update(1))
+                                     travaux=travaux, delai=delai, progression=lambda _r: barre.update(1),
+                                     moteur=moteur)
             barre.close()
             synthese = ecrire_synthese(sortie, resultats, pdf="pdf" in formats)
     except ErreurSortie as exc:
