@@ -51,8 +51,8 @@ def executer(parametres: dict[str, Any]) -> None:
     run_sync(noyau.start_kernel)(cwd=str(temporaire), extra_arguments=ARGUMENTS_NOYAU)
     try:
         # Pendant que le noyau démarre :
+        import nbconvert  # noqa: F401  (importé pendant que le noyau démarre)
         import papermill
-        from nbconvert import HTMLExporter
 
         formats = parametres["formats"]
         sortie_ipynb = temporaire / "rapport.ipynb"
@@ -87,11 +87,9 @@ def executer(parametres: dict[str, Any]) -> None:
         sortie_ipynb.unlink()
     if "html" in formats:
         resume = json.loads(fichier_resume.read_text(encoding="utf-8"))
-        titre = f"Rapport de diagnostic — {resume['nom']}"
-        notebook.metadata["title"] = titre
-        exporteur = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                                 language_code="fr")
-        corps, _ = exporteur.from_notebook_node(notebook, resources={"metadata": {"name": titre}})
+        from .echappement import html_rapport  # sans script, avec CSP, Markdown des données échappé
+
+        corps = html_rapport(notebook, f"Rapport de diagnostic — {resume['nom']}")
         (temporaire / "rapport.html").write_text(corps, encoding="utf-8")
 
 

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from . import listes_controle as lc
 from . import planification as pl
+from .echappement import proteger_classeur
 from .fichiers import ecriture_atomique
 from .format_fr import fcfa_auto, nombre, pourcentage
 
@@ -275,6 +276,7 @@ def _lignes_cellule(valeur: Any, largeur_car: float) -> int:
 
 def _sauver_xlsx(classeur: Workbook, chemin: str | Path) -> Path:
     chemin = Path(chemin)
+    proteger_classeur(classeur)  # aucune cellule venue des données n'est une formule
     with ecriture_atomique(chemin) as temporaire:
         classeur.save(str(temporaire))
     return chemin

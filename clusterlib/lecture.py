@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from . import referentiel
+from .echappement import retirer_neutralisation
 from .problemes import Probleme, lettre_colonne
 
 __all__ = [
@@ -101,7 +102,8 @@ def table_depuis_lignes(
     nom: str, origine: str, lignes: list[list[str]], problemes: list[Probleme]
 ) -> TableBrute | None:
     """Construit une table : la première ligne non vide est l'en-tête."""
-    numerotees = [(i, [c.strip() for c in cellules]) for i, cellules in enumerate(lignes, 1)]
+    # « '=1+1 » : l'apostrophe qu'écrivent les sorties de clusterlib devant un début de formule.
+    numerotees = [(i, [retirer_neutralisation(c.strip()) for c in cellules]) for i, cellules in enumerate(lignes, 1)]
     numerotees = [(i, c) for i, c in numerotees if any(c)]
     if not numerotees:
         problemes.append(

@@ -25,6 +25,7 @@ import pandas as pd
 import yaml
 
 from . import referentiel
+from .echappement import neutraliser_cellule, proteger_classeur
 from .fichiers import ecrire_atomique, ecriture_atomique
 from .lecture import lire_csv, lire_jeu
 from .problemes import ErreurDonnees, lettre_colonne
@@ -113,12 +114,15 @@ def lire_jeu_texte(chemin: str | Path, annexes: tuple[str, ...] = ()) -> JeuText
 
 
 def texte_csv(cadre: pd.DataFrame) -> str:
-    """Le texte CSV d'une table (virgules, en-tête = noms de colonnes, cellules vides pour NA)."""
+    """Le texte CSV d'une table (virgules, en-tête = noms de colonnes, cellules vides pour NA).
+
+    Un texte qui commence par ``=``, ``+``, ``-``, ``@``… reçoit une apostrophe devant
+    (:func:`clusterlib.echappement.neutraliser_cellule`) ; la lecture des jeux l'ôte."""
     tampon = io.StringIO(newline="")
     ecrivain = csv.writer(tampon, lineterminator="\n")
-    ecrivain.writerow(list(cadre.columns))
+    ecrivain.writerow([neutraliser_cellule(str(c)) for c in cadre.columns])
     for ligne in cadre.itertuples(index=False):
-        ecrivain.writerow(["" if pd.isna(v) else str(v) for v in ligne])
+        ecrivain.writerow(["" if pd.isna(v) else neutraliser_cellule(str(v)) for v in ligne])
     return tampon.getvalue()
 
 
@@ -537,7 +541,7 @@ def ecrire_modele(chemin: str | Path, jeu: JeuTexte | None = None) -> Path:
     chemin = Path(chemin)
     if chemin.suffix.lower() != ".xlsx":
         chemin = chemin / NOM_MODELE
-    classeur = classeur_modele(jeu)
+    classeur = proteger_classeur(classeur_modele(jeu))  # aucune cellule venue des données n'est une formule
     with ecriture_atomique(chemin) as temporaire:
         classeur.save(temporaire)
     return chemin

@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from .echappement import neutraliser_tableau
 from .fichiers import ecrire_atomique
 from .lecture import lire_jeu
 from .modele import Cluster, cluster_depuis_jeu
@@ -290,7 +291,7 @@ def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat]) -> pd.Dat
         if r.etat == "fait" and r.dossier is not None:
             resumes.append(json.loads((r.dossier / "resume.json").read_text(encoding="utf-8")))
     synthese = pd.DataFrame([_ligne_synthese(r) for r in resumes])
-    ecrire_atomique(sortie / "synthese.csv", synthese.to_csv(index=False))
+    ecrire_atomique(sortie / "synthese.csv", neutraliser_tableau(synthese).to_csv(index=False))
     ecrire_atomique(sortie / "index.html", _page_index(sortie, synthese, resultats))
     return synthese
 

@@ -25,6 +25,7 @@ import networkx as nx
 import pandas as pd
 
 from . import referentiel
+from .echappement import neutraliser_tableau
 from .fichiers import ecriture_atomique
 from .format_fr import nombre, pourcentage
 from .modele import Cluster
@@ -262,7 +263,7 @@ def exporter_table_relations(cluster: Cluster, chemin: str | Path) -> Path:
     """Écrit la table des relations enrichie (:func:`table_relations`) en CSV UTF-8."""
     chemin = Path(chemin)
     with ecriture_atomique(chemin) as temporaire:
-        table_relations(cluster).to_csv(temporaire, index=False, encoding="utf-8")
+        neutraliser_tableau(table_relations(cluster)).to_csv(temporaire, index=False, encoding="utf-8")
     return chemin
 
 

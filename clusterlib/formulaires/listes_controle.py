@@ -193,9 +193,10 @@ class FormulaireCandidats:
         self.candidat.value = ""
         self.message.value = f"<p role='status'>Grille de {html.escape(nom)} ({html.escape(jury)}) ajoutée.</p>"
         if self.chemin is not None:
+            from ..echappement import neutraliser_tableau
             from ..fichiers import ecrire_atomique
 
-            ecrire_atomique(self.chemin, self._notes.to_csv(index=False))
+            ecrire_atomique(self.chemin, neutraliser_tableau(self._notes).to_csv(index=False))
         self._afficher()
         return True
 

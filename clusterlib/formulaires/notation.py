@@ -28,6 +28,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import referentiel
+from ..echappement import neutraliser_cellule, retirer_neutralisation
 from ..fichiers import ecrire_atomique
 from ..lecture import decoder
 from ..lecture import separateur as deviner_separateur
@@ -131,7 +132,9 @@ def enregistrer_notes(chemin_scores: str | Path, campagne: str, evaluateur: str,
     tampon = io.StringIO(newline="")
     ecrivain = csv.writer(tampon, delimiter=separateur, lineterminator=fin_ligne)
     ecrivain.writerow(entete)
-    ecrivain.writerows(gardees + ajoutees)
+    # Aucune cellule ne commence une formule ; les lignes gardées le sont sans double apostrophe.
+    ecrivain.writerows([neutraliser_cellule(retirer_neutralisation(c)) for c in ligne] for ligne in gardees)
+    ecrivain.writerows([neutraliser_cellule(c) for c in ligne] for ligne in ajoutees)
     contenu = ("\ufeff" if bom else "") + tampon.getvalue()
     if ancien is not None and sauvegarde:
         ecrire_atomique(chemin_scores.with_name(chemin_scores.name + ".bak"), ancien)

@@ -32,7 +32,7 @@ from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch, Rectang
 from .. import referentiel
 from ..modele import Cluster
 from ..reseau import CarteReseau, acteurs_isoles, maillons_manquants, referentiel_cartographie, reseau_carte
-from . import largeur_a4
+from . import largeur_a4, textes_litteraux
 
 __all__ = ["STYLES", "chevauchements", "dessiner_carte"]
 
@@ -748,6 +748,7 @@ def _legende(fig: Figure, blocs: list[tuple[str, list[Line2D]]], hauteur_fig: fl
         leg.get_title().set_fontweight("bold")
 
 
+@textes_litteraux
 def dessiner_carte(
     cluster: Cluster,
     style: str = "valuelinks",

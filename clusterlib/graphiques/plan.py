@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ..planification import ETATS, libelle_etat, lire_date
-from . import PALETTE, largeur_a4
+from . import PALETTE, largeur_a4, textes_litteraux
 
 __all__ = ["STYLE_ETATS", "budget", "etats", "gantt", "indicateurs"]
 
@@ -65,6 +65,7 @@ def _vide(titre: str, texte: str) -> Figure:
     return fig
 
 
+@textes_litteraux
 def gantt(avancement_plan: pd.DataFrame, date_reference: Any = None, titre: str | None = None) -> Figure:
     """Diagramme de Gantt du plan d'actions, regroupé par responsable.
 
@@ -141,6 +142,7 @@ def gantt(avancement_plan: pd.DataFrame, date_reference: Any = None, titre: str 
     return fig
 
 
+@textes_litteraux
 def indicateurs(avancement_plan: pd.DataFrame, titre: str | None = None) -> Figure:
     """Part de la cible atteinte par action (réalisé / cible, en %), avec le repère des 100 %.
 
@@ -176,6 +178,7 @@ def indicateurs(avancement_plan: pd.DataFrame, titre: str | None = None) -> Figu
     return fig
 
 
+@textes_litteraux
 def budget(budget_plan: pd.DataFrame, titre: str | None = None) -> Figure:
     """Budget prévu et dépense par action, en millions de FCFA.
 
@@ -216,6 +219,7 @@ def budget(budget_plan: pd.DataFrame, titre: str | None = None) -> Figure:
     return fig
 
 
+@textes_litteraux
 def etats(resume: pd.DataFrame, titre: str | None = None) -> Figure:
     """Une barre empilée : combien d'actions dans chaque état (d'après :func:`resume_avancement`)."""
     titre = titre or "Avancement du plan d'actions"

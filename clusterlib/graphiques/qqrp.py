@@ -11,7 +11,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ..format_fr import nombre
 from ..qqrp import ENSEMBLE
-from . import PALETTE, largeur_a4
+from . import PALETTE, largeur_a4, textes_litteraux
 
 __all__ = ["graphique_qqrp"]
 
@@ -19,6 +19,7 @@ _MARQUEURS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 _STYLES = ["-", "--", "-.", ":"]
 
 
+@textes_litteraux
 def graphique_qqrp(qqrp: pd.DataFrame, titre: str | None = None) -> Figure:
     """Quatre panneaux (quantité, qualité, régularité, prix), une courbe par marché.
 
