@@ -318,3 +318,23 @@ def test_rapport_d_un_jeu_piege_sans_balisage_vivant(tmp_path: Path) -> None:
     assert not index.scripts and not index.evenements and not index.liens_js
     for ligne in csv.DictReader(io.StringIO((sortie / "synthese.csv").read_text(encoding="utf-8"))):
         assert not any(v.startswith(("=", "+", "@")) for v in ligne.values())
+
+
+def test_export_html_sans_script_et_markdown_des_sorties_echappe() -> None:
+    import nbformat
+
+    from clusterlib.echappement import html_rapport
+
+    nb = nbformat.v4.new_notebook()
+    cellule = nbformat.v4.new_code_cell("")
+    cellule.outputs = [
+        nbformat.v4.new_output("display_data", {"text/markdown": "**" + " ".join(PIEGES) + "**"}),
+        nbformat.v4.new_output("display_data", {"application/javascript": "alert(1)"}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Titre\n\n[aide](javascript:alert(1))"), cellule]
+    page = html_rapport(nb, "Rapport — " + PIEGES[0])
+    analyse = analyser(page)
+    assert analyse.scripts == [] and analyse.evenements == [] and analyse.liens_js == []
+    assert "svg" not in analyse.balises and "img" not in analyse.balises
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert any(m.get("content") == CSP_RAPPORT for m in analyse.metas)
