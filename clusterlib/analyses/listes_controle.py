@@ -27,6 +27,7 @@ import pandas as pd
 
 from clusterlib import referentiel
 from clusterlib.fichiers import ecrire_atomique
+from clusterlib.presentation.echappement import neutraliser_cellule, retirer_neutralisation
 
 if TYPE_CHECKING:
     from clusterlib.donnees.modele import Cluster
@@ -552,7 +553,8 @@ def enregistrer_reponses(
     ecrivain = csv.writer(tampon, lineterminator="\n")
     ecrivain.writerow(["liste", "id", "reponse", "justification", "evaluateur"])
     for ident, reponse in reponses.items():
-        ecrivain.writerow([liste, ident, "" if reponse is None else reponse, justifications.get(ident, ""), evaluateur])
+        ecrivain.writerow([neutraliser_cellule(v) for v in (
+            liste, ident, "" if reponse is None else reponse, justifications.get(ident, ""), evaluateur)])
     return ecrire_atomique(chemin, tampon.getvalue())
 
 
@@ -561,7 +563,7 @@ def lire_reponses(chemin: str | Path) -> tuple[dict[str, str], dict[str, str]]:
     chemin = Path(chemin)
     if not chemin.exists():
         raise ErreurListe(f"fichier de réponses introuvable : {chemin}")
-    cadre = pd.read_csv(chemin, dtype="str", keep_default_na=False)
+    cadre = pd.read_csv(chemin, dtype="str", keep_default_na=False).map(retirer_neutralisation)
     manquantes = {"id", "reponse"} - set(cadre.columns)
     if manquantes:
         raise ErreurListe(f"{chemin.name} : colonne(s) {', '.join(sorted(manquantes))} absente(s) ; "

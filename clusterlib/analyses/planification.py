@@ -32,6 +32,7 @@ import pandas as pd
 
 from clusterlib import referentiel
 from clusterlib.presentation.dates import mois_court
+from clusterlib.presentation.echappement import retirer_neutralisation, styler_echappe
 from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage, uuid_stable
 from clusterlib.referentiel import regles
 
@@ -757,6 +758,8 @@ def tableaux_vierges() -> list[TableauAtelier]:
 def style_tableau(tableau: TableauAtelier | pd.DataFrame, code: str | None = None) -> Styler:
     """Mise en forme pour le notebook : texte aligné à gauche et en haut, retours à la ligne gardés, sans index.
 
+    Cellules, en-têtes et titre sont échappés : un texte saisi s'affiche, il ne s'exécute jamais.
+
     ``code`` (``"tableau_7"``…) : un tableau brut est présenté comme ce tableau du guide (titre,
     colonnes et intitulés du référentiel), comme dans :func:`tableaux_atelier`.
     """
@@ -772,7 +775,7 @@ def style_tableau(tableau: TableauAtelier | pd.DataFrame, code: str | None = Non
     ])
     if isinstance(tableau, TableauAtelier) and tableau.intitule:
         style = style.set_caption(tableau.intitule)
-    return style
+    return styler_echappe(style)  # noms, communes, descriptions FFOM : du texte, jamais du HTML
 
 
 # --- Suivi du plan d'actions ---------------------------------------------------------------------
@@ -1073,6 +1076,7 @@ def lire_plan_precedent(chemin: str | Path) -> pd.DataFrame:
     premiere = texte.splitlines()[0] if texte.strip() else ""
     separateur = ";" if premiere.count(";") > premiere.count(",") else ","
     cadre = pd.read_csv(chemin, sep=separateur, dtype="str", keep_default_na=False, encoding="utf-8-sig")
+    cadre = cadre.map(retirer_neutralisation)
     cadre.columns = [str(c).strip() for c in cadre.columns]
     manquantes = [c for c in ("id", "action", "statut", "debut", "fin", "realise") if c not in cadre.columns]
     if manquantes:

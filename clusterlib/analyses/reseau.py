@@ -27,6 +27,7 @@ import pandas as pd
 from clusterlib import referentiel
 from clusterlib.donnees.modele import Cluster
 from clusterlib.fichiers import ecriture_atomique
+from clusterlib.presentation.echappement import neutraliser_tableau
 from clusterlib.presentation.format_fr import nombre, pourcentage
 
 __all__ = [
@@ -262,7 +263,7 @@ def exporter_table_relations(cluster: Cluster, chemin: str | Path) -> Path:
     """Écrit la table des relations enrichie (:func:`table_relations`) en CSV UTF-8."""
     chemin = Path(chemin)
     with ecriture_atomique(chemin) as temporaire:
-        table_relations(cluster).to_csv(temporaire, index=False, encoding="utf-8")
+        neutraliser_tableau(table_relations(cluster)).to_csv(temporaire, index=False, encoding="utf-8")
     return chemin
 
 

@@ -29,6 +29,7 @@ from clusterlib.donnees.lecture import lire_csv, lire_jeu
 from clusterlib.donnees.problemes import ErreurDonnees, lettre_colonne
 from clusterlib.donnees.validation import lire_nombre
 from clusterlib.fichiers import ErreurSortie, ecrire_atomique, ecriture_atomique, message_systeme, verifier_sortie
+from clusterlib.presentation.echappement import neutraliser_cellule, proteger_classeur
 from clusterlib.referentiel import Colonne, regles
 
 __all__ = [
@@ -113,12 +114,15 @@ def lire_jeu_texte(chemin: str | Path, annexes: tuple[str, ...] = ()) -> JeuText
 
 
 def texte_csv(cadre: pd.DataFrame) -> str:
-    """Le texte CSV d'une table (virgules, en-tête = noms de colonnes, cellules vides pour NA)."""
+    """Le texte CSV d'une table (virgules, en-tête = noms de colonnes, cellules vides pour NA).
+
+    Un texte qui commence par ``=``, ``+``, ``-``, ``@``… reçoit une apostrophe devant
+    (:func:`clusterlib.presentation.echappement.neutraliser_cellule`) ; la lecture des jeux l'ôte."""
     tampon = io.StringIO(newline="")
     ecrivain = csv.writer(tampon, lineterminator="\n")
-    ecrivain.writerow(list(cadre.columns))
+    ecrivain.writerow([neutraliser_cellule(str(c)) for c in cadre.columns])
     for ligne in cadre.itertuples(index=False):
-        ecrivain.writerow(["" if pd.isna(v) else str(v) for v in ligne])
+        ecrivain.writerow(["" if pd.isna(v) else neutraliser_cellule(str(v)) for v in ligne])
     return tampon.getvalue()
 
 
@@ -540,7 +544,7 @@ def ecrire_modele(chemin: str | Path, jeu: JeuTexte | None = None) -> Path:
     if chemin.suffix.lower() != ".xlsx":
         chemin = chemin / NOM_MODELE
     verifier_sortie(chemin, commande="modèle Excel", dossier=False, jeu_admis=jeu is not None)
-    classeur = classeur_modele(jeu)
+    classeur = proteger_classeur(classeur_modele(jeu))  # aucune cellule venue des données n'est une formule
     with ecriture_atomique(chemin) as temporaire:
         classeur.save(temporaire)
     return chemin

@@ -25,6 +25,7 @@ from typing import Any
 
 from clusterlib import __version__, referentiel
 from clusterlib.fichiers import ecriture_atomique, verifier_sortie
+from clusterlib.presentation.echappement import proteger_classeur
 
 __all__ = [
     "ErreurFormulaire",
@@ -256,6 +257,7 @@ def ecrire_xlsform(feuilles: dict[str, list[dict[str, str]]], chemin: str | Path
         for j, entete in enumerate(entetes, 1):
             largeur = max([len(entete), *(len(str(ligne.get(entete) or "")) for ligne in lignes)])
             feuille.column_dimensions[openpyxl.utils.get_column_letter(j)].width = min(max(largeur, 8) + 2, 60)
+    proteger_classeur(classeur)  # noms d'acteurs des listes de choix : jamais une formule
     with ecriture_atomique(chemin) as temporaire:
         classeur.save(temporaire)
     return Path(chemin)

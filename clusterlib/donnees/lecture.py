@@ -26,6 +26,7 @@ import yaml
 
 from clusterlib import referentiel
 from clusterlib.donnees.problemes import Probleme, abrege, lettre_colonne, raison_systeme
+from clusterlib.presentation.echappement import retirer_neutralisation
 
 __all__ = [
     "FicheBrute",
@@ -210,11 +211,9 @@ def table_depuis_lignes(
     nom: str, origine: str, lignes: list[list[str]], problemes: list[Probleme]
 ) -> TableBrute | None:
     """Construit une table : la première ligne non vide est l'en-tête."""
-    numerotees = []
-    for i, cellules in enumerate(lignes, 1):
-        propres = [c.strip() for c in cellules]
-        if any(propres):
-            numerotees.append((i, propres))
+    # « '=1+1 » : l'apostrophe qu'écrivent les sorties de clusterlib devant un début de formule.
+    numerotees = [(i, [retirer_neutralisation(c.strip()) for c in cellules]) for i, cellules in enumerate(lignes, 1)]
+    numerotees = [(i, c) for i, c in numerotees if any(c)]
     if not numerotees:
         problemes.append(
             Probleme(origine, "le fichier est vide ; attendu : une ligne d'en-tête puis les données")

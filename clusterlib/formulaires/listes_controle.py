@@ -195,8 +195,9 @@ class FormulaireCandidats:
         self.message.value = f"<p role='status'>Grille de {html.escape(nom)} ({html.escape(jury)}) ajoutée.</p>"
         if self.chemin is not None:
             from clusterlib.fichiers import ecrire_atomique
+            from clusterlib.presentation.echappement import neutraliser_tableau
 
-            ecrire_atomique(self.chemin, self._notes.to_csv(index=False))
+            ecrire_atomique(self.chemin, neutraliser_tableau(self._notes).to_csv(index=False))
         self._afficher()
         return True
 

@@ -32,6 +32,7 @@ from clusterlib.donnees.lecture import separateur as deviner_separateur
 from clusterlib.donnees.modele import load
 from clusterlib.fichiers import ecrire_atomique
 from clusterlib.formulaires.imprimable import mimebundle
+from clusterlib.presentation.echappement import neutraliser_cellule, retirer_neutralisation
 from clusterlib.referentiel import regles
 
 __all__ = ["ErreurFormulaire", "FormulaireNotation", "enregistrer_notes", "formulaire_notation"]
@@ -129,7 +130,9 @@ def enregistrer_notes(chemin_scores: str | Path, campagne: str, evaluateur: str,
     tampon = io.StringIO(newline="")
     ecrivain = csv.writer(tampon, delimiter=separateur, lineterminator=fin_ligne)
     ecrivain.writerow(entete)
-    ecrivain.writerows(gardees + ajoutees)
+    # Aucune cellule ne commence une formule ; les lignes gardées le sont sans double apostrophe.
+    ecrivain.writerows([neutraliser_cellule(retirer_neutralisation(c)) for c in ligne] for ligne in gardees)
+    ecrivain.writerows([neutraliser_cellule(c) for c in ligne] for ligne in ajoutees)
     contenu = ("\ufeff" if bom else "") + tampon.getvalue()
     if ancien is not None and sauvegarde:
         ecrire_atomique(chemin_scores.with_name(chemin_scores.name + ".bak"), ancien)

@@ -7,17 +7,23 @@ marqueurs en plus des couleurs), format A4, enregistrement atomique.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from clusterlib.fichiers import ecriture_atomique
 
-__all__ = ["NIVEAUX_COULEURS", "PALETTE", "enregistrer", "largeur_a4"]
+__all__ = ["NIVEAUX_COULEURS", "PALETTE", "enregistrer", "largeur_a4", "textes_litteraux"]
+
+_P = ParamSpec("_P")
 
 # Palette sûre pour les daltoniens (Okabe-Ito) ; contrastes suffisants en niveaux de gris
 # quand on l'associe à des motifs.
@@ -65,6 +71,28 @@ def _png_un_rendu(figure: Figure, dpi: int) -> np.ndarray | None:
         fond = np.asarray(mpl.colors.to_rgba_array(figure.get_facecolor())[0] * 255).round().astype(np.uint8)
         recadre = np.stack([np.pad(recadre[..., k], marges, constant_values=fond[k]) for k in range(4)], axis=-1)
     return recadre
+
+
+def textes_litteraux(dessin: Callable[_P, Figure]) -> Callable[_P, Figure]:
+    """Décore une fonction de dessin : aucun texte de sa figure n'est lu comme une formule (mathtext).
+
+    matplotlib lit ``$…$`` comme une formule : un marché nommé « Prix $\\alpha$ » s'affichait
+    en lettre grecque, et un « $ » mal apparié arrêtait le dessin (et le rapport) sur une erreur
+    en anglais. Tous les textes créés pendant le dessin (titres, étiquettes des axes et des
+    graduations, légendes, annotations) le sont sans interprétation des « $ », puis chaque texte
+    de la figure rendue est encore marqué ainsi : le texte saisi s'affiche tel quel. Aucun
+    graphique de clusterlib n'emploie de formule.
+    """
+
+    @functools.wraps(dessin)
+    def enveloppe(*args: _P.args, **kwargs: _P.kwargs) -> Figure:
+        with mpl.rc_context({"text.parse_math": False}):
+            figure = dessin(*args, **kwargs)
+            for texte in figure.findobj(Text):
+                texte.set_parse_math(False)
+        return figure
+
+    return enveloppe
 
 
 def enregistrer(figure: Figure, chemin: str | Path, dpi: int = 200) -> Path:

@@ -38,7 +38,7 @@ from clusterlib.analyses.reseau import (
     reseau_carte,
 )
 from clusterlib.donnees.modele import Cluster
-from clusterlib.graphiques import largeur_a4
+from clusterlib.graphiques import largeur_a4, textes_litteraux
 
 __all__ = ["STYLES", "chevauchements", "dessiner_carte"]
 
@@ -754,6 +754,7 @@ def _legende(fig: Figure, blocs: list[tuple[str, list[Line2D]]], hauteur_fig: fl
         leg.get_title().set_fontweight("bold")
 
 
+@textes_litteraux
 def dessiner_carte(
     cluster: Cluster,
     style: str = "valuelinks",

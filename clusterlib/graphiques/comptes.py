@@ -11,7 +11,7 @@ from matplotlib.ticker import FuncFormatter
 
 from clusterlib import referentiel
 from clusterlib.analyses.comptes import libelle_beneficiaire, referentiel_comptes
-from clusterlib.graphiques import PALETTE, largeur_a4
+from clusterlib.graphiques import PALETTE, largeur_a4, textes_litteraux
 from clusterlib.presentation.format_fr import millions_fcfa, nombre, pourcentage
 
 __all__ = [
@@ -57,6 +57,7 @@ def _vide(message: str, titre: str) -> Figure:
     return figure
 
 
+@textes_litteraux
 def graphique_va_par_maillon(repartition_par_maillon: pd.DataFrame, titre: str | None = None) -> Figure:
     """Barres empilées : la valeur ajoutée de chaque maillon et ceux qui la reçoivent.
 
@@ -103,6 +104,7 @@ def graphique_va_par_maillon(repartition_par_maillon: pd.DataFrame, titre: str |
     return figure
 
 
+@textes_litteraux
 def graphique_cascade_va(par_maillon: pd.DataFrame, titre: str | None = None) -> Figure:
     """Cascade : la valeur ajoutée du cluster se construit maillon après maillon.
 
@@ -143,6 +145,7 @@ def graphique_cascade_va(par_maillon: pd.DataFrame, titre: str | None = None) ->
     return figure
 
 
+@textes_litteraux
 def graphique_partage_va(repartition: pd.DataFrame, titre: str | None = None) -> Figure:
     """Barres horizontales : qui reçoit la valeur ajoutée du cluster (montant et part).
 
@@ -175,6 +178,7 @@ def graphique_partage_va(repartition: pd.DataFrame, titre: str | None = None) ->
     return figure
 
 
+@textes_litteraux
 def graphique_evolution_va(evolution_par_maillon: pd.DataFrame, titre: str | None = None) -> Figure:
     """Barres empilées par campagne : la valeur ajoutée de chaque maillon et le total du cluster.
 
@@ -215,6 +219,7 @@ def graphique_evolution_va(evolution_par_maillon: pd.DataFrame, titre: str | Non
     return figure
 
 
+@textes_litteraux
 def graphique_scenario(ecarts: pd.DataFrame, titre: str | None = None) -> Figure:
     """Barres groupées : revenu net de chaque maillon avant et après un scénario.
 
@@ -251,6 +256,7 @@ def graphique_scenario(ecarts: pd.DataFrame, titre: str | None = None) -> Figure
 _MARQUEURS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
+@textes_litteraux
 def graphique_sensibilite(sensib: pd.DataFrame, titre: str | None = None) -> Figure:
     """Un panneau par prix : écart du revenu net de chaque maillon (en %) selon la variation du prix.
 

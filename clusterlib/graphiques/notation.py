@@ -8,7 +8,6 @@ courbes ont chacune leur marqueur et leur type de trait, les notes sont écrites
 
 from __future__ import annotations
 
-import html
 import textwrap
 from collections.abc import Mapping
 
@@ -21,7 +20,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from clusterlib import referentiel
-from clusterlib.graphiques import NIVEAUX_COULEURS, PALETTE, largeur_a4
+from clusterlib.graphiques import NIVEAUX_COULEURS, PALETTE, largeur_a4, textes_litteraux
+from clusterlib.presentation.echappement import echapper_html
 from clusterlib.presentation.format_fr import nombre
 from clusterlib.referentiel import regles
 
@@ -85,6 +85,7 @@ def _couper(texte: str, largeur: int) -> str:
 # --- Radar des six axes ------------------------------------------------------------------------
 
 
+@textes_litteraux
 def radar_axes(axes: pd.DataFrame, reference: pd.DataFrame | None = None, campagne: str | None = None,
                campagne_reference: str | None = None, titre: str | None = None) -> Figure:
     """Radar des six axes (notes de 1 à 4), avec la campagne précédente en pointillés.
@@ -139,6 +140,7 @@ def radar_axes(axes: pd.DataFrame, reference: pd.DataFrame | None = None, campag
 # --- Barres des 24 indicateurs ---------------------------------------------------------------
 
 
+@textes_litteraux
 def barres_indicateurs(indicateurs: pd.DataFrame, titre: str | None = None) -> Figure:
     """Une barre par indicateur, colorée (et hachurée) selon son niveau, groupées par axe.
 
@@ -200,6 +202,7 @@ def barres_indicateurs(indicateurs: pd.DataFrame, titre: str | None = None) -> F
 # --- Évolution au fil des campagnes ----------------------------------------------------------
 
 
+@textes_litteraux
 def evolution_campagnes(historique: pd.DataFrame, titre: str | None = None) -> Figure:
     """Les notes des six axes et la note globale, campagne après campagne.
 
@@ -247,6 +250,7 @@ def evolution_campagnes(historique: pd.DataFrame, titre: str | None = None) -> F
 # --- Carte de chaleur de plusieurs clusters ----------------------------------------------------
 
 
+@textes_litteraux
 def carte_chaleur(comparaison: pd.DataFrame, colonnes: str = "indicateurs", noms: Mapping[str, str] | None = None,
                   titre: str | None = None) -> Figure:
     """Carte de chaleur clusters × indicateurs (ou × axes), chaque case écrite en chiffres.
@@ -325,7 +329,7 @@ def carte_chaleur_html(tableau: pd.DataFrame) -> str:
     """
     axes = referentiel.axes()
     cle_globale = "score_global" if "score_global" in tableau.columns else "global"
-    colonnes = [(f"axe_{a}", f"{a}. {html.escape(n)}") for a, n in zip(axes["axe"], axes["nom_court"], strict=True)]
+    colonnes = [(f"axe_{a}", f"{a}. {echapper_html(n)}") for a, n in zip(axes["axe"], axes["nom_court"], strict=True)]
     colonnes.append((cle_globale, "Note globale"))
     if "nom" in tableau.columns:
         etiquettes = tableau["nom"].astype("str").tolist()
@@ -342,7 +346,7 @@ def carte_chaleur_html(tableau: pd.DataFrame) -> str:
         v = float(v)
         k = int(np.searchsorted(bornes, round(v, 9), side="right"))
         fond = NIVEAUX_COULEURS[k + 1]
-        libelle = html.escape(niveaux["libelle"].iloc[k])
+        libelle = echapper_html(niveaux["libelle"].iloc[k])
         return (f'<td style="background:{fond};color:{_texte_sur(fond)};text-align:center" '
                 f'title="{libelle}">{_note(v)}<span style="position:absolute;left:-9999px"> '
                 f'({libelle})</span></td>')
@@ -351,11 +355,11 @@ def carte_chaleur_html(tableau: pd.DataFrame) -> str:
     lignes = []
     for etiquette, (_, ligne) in zip(etiquettes, tableau.iterrows(), strict=True):
         cases = "".join(cellule(ligne.get(c)) for c, _ in colonnes)
-        lignes.append(f"<tr><th>{html.escape(etiquette)}</th>{cases}</tr>")
+        lignes.append(f"<tr><th>{echapper_html(etiquette)}</th>{cases}</tr>")
     fonds = {int(r.niveau): NIVEAUX_COULEURS[int(r.niveau)] for r in niveaux.itertuples()}
     legende = " ; ".join(
         f'<span style="background:{fonds[int(r.niveau)]};color:{_texte_sur(fonds[int(r.niveau)])};'
-        f'padding:0 .4em">{int(r.niveau)}</span> {html.escape(r.libelle)} (de {_note(r.min)} à {_note(r.max)})'
+        f'padding:0 .4em">{int(r.niveau)}</span> {echapper_html(r.libelle)} (de {_note(r.min)} à {_note(r.max)})'
         for r in niveaux.itertuples()
     )
     return (

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from clusterlib.analyses.planification import ETATS, libelle_etat, lire_date
-from clusterlib.graphiques import PALETTE, largeur_a4
+from clusterlib.graphiques import PALETTE, largeur_a4, textes_litteraux
 from clusterlib.presentation.dates import mois_court
 
 __all__ = ["STYLE_ETATS", "budget", "etats", "gantt", "indicateurs"]
@@ -66,6 +66,7 @@ def _vide(titre: str, texte: str) -> Figure:
     return fig
 
 
+@textes_litteraux
 def gantt(avancement_plan: pd.DataFrame, date_reference: Any = None, titre: str | None = None) -> Figure:
     """Diagramme de Gantt du plan d'actions, regroupé par responsable.
 
@@ -142,6 +143,7 @@ def gantt(avancement_plan: pd.DataFrame, date_reference: Any = None, titre: str 
     return fig
 
 
+@textes_litteraux
 def indicateurs(avancement_plan: pd.DataFrame, titre: str | None = None) -> Figure:
     """Part de la cible atteinte par action (réalisé / cible, en %), avec le repère des 100 %.
 
@@ -177,6 +179,7 @@ def indicateurs(avancement_plan: pd.DataFrame, titre: str | None = None) -> Figu
     return fig
 
 
+@textes_litteraux
 def budget(budget_plan: pd.DataFrame, titre: str | None = None) -> Figure:
     """Budget prévu et dépense par action, en millions de FCFA.
 
@@ -217,6 +220,7 @@ def budget(budget_plan: pd.DataFrame, titre: str | None = None) -> Figure:
     return fig
 
 
+@textes_litteraux
 def etats(resume: pd.DataFrame, titre: str | None = None) -> Figure:
     """Une barre empilée : combien d'actions dans chaque état (d'après :func:`resume_avancement`)."""
     titre = titre or "Avancement du plan d'actions"

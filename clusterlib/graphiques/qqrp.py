@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from clusterlib.analyses.qqrp import ENSEMBLE
-from clusterlib.graphiques import PALETTE, largeur_a4
+from clusterlib.graphiques import PALETTE, largeur_a4, textes_litteraux
 from clusterlib.presentation.format_fr import nombre
 
 __all__ = ["graphique_qqrp"]
@@ -19,6 +19,7 @@ _MARQUEURS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 _STYLES = ["-", "--", "-.", ":"]
 
 
+@textes_litteraux
 def graphique_qqrp(qqrp: pd.DataFrame, titre: str | None = None) -> Figure:
     """Quatre panneaux (quantité, qualité, régularité, prix), une courbe par marché.
 

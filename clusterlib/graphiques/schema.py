@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from clusterlib import referentiel
-from clusterlib.graphiques import PALETTE, largeur_a4
+from clusterlib.graphiques import PALETTE, largeur_a4, textes_litteraux
 
 __all__ = ["schema_contours", "schema_membres"]
 
@@ -51,6 +51,7 @@ def _nouvelle_figure(hauteur: float) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
+@textes_litteraux
 def schema_membres() -> Figure:
     """Schéma des membres possibles d'un cluster : la chaîne des acteurs directs et leurs appuis.
 
@@ -114,6 +115,7 @@ def schema_membres() -> Figure:
     return fig
 
 
+@textes_litteraux
 def schema_contours() -> Figure:
     """Schéma des contours d'un cluster selon l'ONUDI : le marché, les trois étages d'unités, les appuis.
 

@@ -29,6 +29,8 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from clusterlib.presentation.echappement import styler_echappe
+
 __all__ = [
     "ESPACE_FINE",
     "ESPACE_INSECABLE",
@@ -153,7 +155,8 @@ def tableau_fr(
     - ``formats`` : pour d'autres colonnes, une fonction qui écrit une valeur ;
     - ``libelles`` : renomme les colonnes pour l'affichage ;
     - ``aligner`` : renvoie un tableau mis en page pour l'affichage (:class:`pandas.io.formats.style.Styler`),
-      nombres alignés à droite et numéros de ligne masqués.
+      nombres alignés à droite et numéros de ligne masqués ; cellules et en-têtes y sont échappés
+      (:func:`clusterlib.presentation.echappement.styler_echappe`).
 
     Le tableau d'origine n'est pas modifié ; les colonnes non citées restent telles quelles.
     """
@@ -178,7 +181,8 @@ def tableau_fr(
         style = style.hide(axis="index")
     if a_droite:
         style = style.set_properties(subset=a_droite, **{"text-align": "right", "white-space": "nowrap"})
-    return style.set_table_styles([{"selector": "th.col_heading", "props": [("text-align", "center")]}])
+    style = style.set_table_styles([{"selector": "th.col_heading", "props": [("text-align", "center")]}])
+    return styler_echappe(style)  # le texte saisi (noms, constats) reste du texte dans le HTML
 
 
 # --- Typographie française du texte courant -------------------------------------------------

@@ -171,8 +171,11 @@ def finir(notebook: Any, parametres: dict[str, Any]) -> None:
         else:
             resume = json.loads(fichier_resume.read_text(encoding="utf-8"))
             titre = f"Rapport de diagnostic — {resume['nom']}"
-        notebook.metadata["title"] = titre
-        corps, _ = exporteur_html().from_notebook_node(notebook, resources={"metadata": {"name": titre}})
+        from clusterlib.presentation.echappement import (
+            html_rapport,  # sans script, avec CSP, Markdown des données échappé
+        )
+
+        corps = html_rapport(notebook, titre)
         (temporaire / "rapport.html").write_text(corps, encoding="utf-8")
 
 

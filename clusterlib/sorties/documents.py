@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from clusterlib.analyses import listes_controle as lc
 from clusterlib.analyses import planification as pl
 from clusterlib.fichiers import ecriture_atomique, verifier_sortie
+from clusterlib.presentation.echappement import proteger_classeur
 from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage
 
 if TYPE_CHECKING:
@@ -283,6 +284,7 @@ def _lignes_cellule(valeur: Any, largeur_car: float) -> int:
 def _sauver_xlsx(classeur: Workbook, chemin: str | Path) -> Path:
     chemin = Path(chemin)
     _verifier(chemin)
+    proteger_classeur(classeur)  # aucune cellule venue des données n'est une formule
     with ecriture_atomique(chemin) as temporaire:
         classeur.save(str(temporaire))
     return chemin

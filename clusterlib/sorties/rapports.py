@@ -42,6 +42,7 @@ from clusterlib.donnees.lecture import lire_jeu
 from clusterlib.donnees.modele import Cluster, cluster_depuis_jeu
 from clusterlib.donnees.validation import probleme_identifiant_cluster, valider_jeu
 from clusterlib.fichiers import ErreurSortie, ecrire_atomique, message_systeme, verifier_sortie, verrou
+from clusterlib.presentation.echappement import neutraliser_tableau, proteger_classeur
 from clusterlib.ressources import dossier_carnets
 
 __all__ = [
@@ -716,7 +717,7 @@ def _pour_tableur(synthese: pd.DataFrame) -> pd.DataFrame:
         elif decimales is not None:
             valeurs = pd.to_numeric(tableur[colonne], errors="coerce").round(decimales)
             tableur[colonne] = valeurs.astype("Int64") if decimales == 0 else valeurs
-    return tableur
+    return neutraliser_tableau(tableur)  # un texte qui commence par = + - @ n'est jamais lu comme une formule
 
 
 def _libelle_colonne(colonne: str) -> str:
@@ -765,6 +766,7 @@ def classeur_synthese(synthese: pd.DataFrame) -> bytes:
     feuille.freeze_panes = "C2"
     feuille.auto_filter.ref = feuille.dimensions
     tampon = io.BytesIO()
+    proteger_classeur(classeur)  # aucune cellule venue des données n'est une formule
     classeur.save(tampon)
     return tampon.getvalue()
 
