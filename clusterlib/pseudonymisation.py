@@ -28,9 +28,9 @@ de mots qui appartiennent tous au même nom connu est remplacée par le pseudony
 - une partie de moins de 3 lettres (« Da », « Bi ») n'est jamais remplacée seule ;
 - une partie qui est un mot courant ou du vocabulaire agricole (« félicité », « bio »,
   « riz », liste ``mots_courants``), un mot des listes du format, une particule (« de »,
-  « da »), ou une commune, un département, un produit ou un marché du jeu, n'est pas
-  remplacée seule : elle l'est avec le reste du nom (« Félicité Bio ») ou après une
-  civilité (« Mme Bio ») ;
+  « da »), une commune, un département, un produit ou un marché du jeu, ou un mot du nom
+  d'une organisation du jeu (« Cabinet Akowé »), n'est pas remplacée seule : elle l'est avec
+  le reste du nom (« Félicité Bio », « Sévérin Akowé ») ou après une civilité (« Mme Bio ») ;
 - une partie partagée par plusieurs personnes (« Kponou » pour Félicité et Jean Kponou)
   reçoit son propre pseudonyme, qui ne désigne aucune des deux.
 
@@ -337,6 +337,20 @@ class Pseudonymiseur:
         """Ajoute aux mots jamais remplacés seuls les mots de ces textes (communes, produits, marchés…)."""
         for texte in textes:
             self.proteges.update(_mots_plies(texte))
+
+    def proteger_organisation(self, nom: str) -> bool:
+        """Protège les mots du nom d'une organisation (« Cabinet Akowé »), sauf s'il contient un nom de personne entier.
+
+        Le nom d'une organisation reste ainsi lisible même quand une personne porte le même nom
+        de famille ; « Ets Romaric Olou et fils », qui contient le nom entier d'une personne
+        connue, n'est pas protégé. Renvoie vrai si les mots ont été protégés.
+        """
+        mots = set(_mots_plies(nom))
+        proches = {cle for m in mots for cle in self._index.get(m, ())}
+        if any(len(cle) >= 2 and cle <= mots for cle in proches):
+            return False
+        self.proteges.update(mots)
+        return True
 
     def relever_civilites(self, texte: str) -> int:
         """Enregistre les noms annoncés par une civilité dans un texte (« Mme Agossou ») ; en renvoie le nombre."""
@@ -687,6 +701,10 @@ def pseudonymiser_jeu(jeu: JeuTexte, cle: bytes) -> tuple[JeuTexte, Counter, int
         if cle_fiche not in ("id", "campagne", "donnees_fictives", "agregateur", "modele"):
             for texte in _textes_fiche(valeur):
                 p.relever_civilites(texte)
+    if acteurs is not None and {"nom", "forme"} <= set(acteurs.columns):
+        for i, nom in enumerate(acteurs["nom"].fillna("").astype(str)):
+            if i not in individus and nom:
+                p.proteger_organisation(nom)
 
     # 2. Remplacement dans toutes les cellules de texte.
     def traiter(nom_table: str, cadre: pd.DataFrame, colonnes: list[str],

@@ -198,7 +198,13 @@ def test_echantillons_complets_et_chiffres_intacts(tmp_path: Path, nom: str) -> 
     assert personnes
     texte = "\n".join(f.read_text(encoding="utf-8") for f in (tmp_path / "partage").iterdir()).lower()
     assert [n for n in personnes if n.lower() in texte] == []
-    assert _traces(tmp_path / "partage", personnes) == []
+    # Un mot du nom d'une organisation (« Pépinière de Hinvi ») reste dans ce nom, et seulement là.
+    organisations = a.acteurs["nom"][a.acteurs["forme"] != "individu"].tolist()
+    mots_organisations = set(re.findall(r"[^\W_]+", plier(" ".join(organisations))[0]))
+    restes = _traces(tmp_path / "partage", personnes)
+    assert set(restes) <= mots_organisations
+    noms_b = b.acteurs["nom"][b.acteurs["forme"] != "individu"].tolist()
+    assert noms_b == organisations
     for table in ("acteurs", "relations", "comptes", "performances", "scores", "ffom", "plan_actions"):
         x, y = getattr(a, table), getattr(b, table)
         if x is None:
@@ -412,6 +418,20 @@ def test_lieux_du_jeu_proteges(tmp_path: Path) -> None:
     cluster = clusterlib.load(partage)
     assert cluster.acteurs["commune"].tolist() == ["Glazoué", "Glazoué", "Savalou"]  # la commune reste
     assert cluster.scores["justification"].iloc[0] == f"{paul}, de Savalou ; {paul} a livré à Savalou"
+
+
+def test_organisation_au_nom_d_une_personne(tmp_path: Path) -> None:
+    source = _jeu_fuites(tmp_path / "source", "Cabinet Akowé payé ; Sévérin AKOWE a livré ; M. Akowé rappelle")
+    with (source / "acteurs.csv").open("a", encoding="utf-8") as f:
+        f.write("SN02,Cabinet Akowé,services_non_financiers,entreprise,Glazoué,4,1,7.768712,2.179301\n"
+                "P16,Sévérin Akowé,producteur,individu,Glazoué,1,0,,\n")
+    pseudonymiser(source, tmp_path / "partage", tmp_path / "cle.txt")
+    p = Pseudonymiseur(lire_cle(tmp_path / "cle.txt")[0])
+    severin = p.personne("Sévérin Akowé")
+    cluster = clusterlib.load(tmp_path / "partage")
+    assert cluster.acteurs["nom"].tolist()[3:] == ["Cabinet Akowé", severin]  # l'organisation garde son nom
+    assert cluster.acteurs["latitude"].tolist()[3] == 7.768712
+    assert cluster.scores["justification"].iloc[0] == f"Cabinet Akowé payé ; {severin} a livré ; {severin} rappelle"
 
 
 def test_nom_de_famille_partage() -> None:
