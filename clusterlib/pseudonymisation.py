@@ -318,12 +318,12 @@ class Pseudonymiseur:
             mots = mots[1:]
         return mots
 
-    def ajouter_nom(self, nom: str) -> str:
-        """Enregistre un nom de personne (pour le remplacer partout) ; renvoie son pseudonyme actuel."""
+    def ajouter_nom(self, nom: str) -> None:
+        """Enregistre un nom de personne, pour le remplacer partout (voir :meth:`pseudonyme`)."""
         nom = " ".join(str(nom).split())
         mots = self._mots_du_nom(nom)
         if not mots or any(m.isdigit() for m in mots):
-            return nom
+            return
         cle = frozenset(mots)
         if cle not in self._personnes:
             self._personnes[cle] = " ".join(mots)
@@ -331,7 +331,6 @@ class Pseudonymiseur:
                 self._index.setdefault(m, set()).add(cle)
             self._maximaux = None
         self.noms.setdefault(nom, self._personnes[cle])
-        return self.pseudonyme(nom)
 
     def proteger(self, textes: Iterable[str]) -> None:
         """Ajoute aux mots jamais remplacés seuls les mots de ces textes (communes, produits, marchés…)."""
@@ -674,8 +673,12 @@ def pseudonymiser_jeu(jeu: JeuTexte, cle: bytes) -> tuple[JeuTexte, Counter, int
                 personne, virgule, reste = str(nom).partition(",")
                 individus[i] = (personne.strip(), virgule + reste)
                 p.ajouter_nom(personne)
+    def enregistrer(nom: str) -> str:
+        p.ajouter_nom(nom)
+        return nom
+
     if "coachs" in fiche:
-        _entrees_coachs(fiche["coachs"], p.ajouter_nom)
+        _entrees_coachs(fiche["coachs"], enregistrer)
     cellules_personnes: dict[str, set[str]] = {}  # table.colonne → valeurs qui sont un nom de personne entier
     for table, colonnes in ref["colonnes_personnes"].items():
         if table in tables:

@@ -626,7 +626,10 @@ def test_cle_creee_sans_etre_jamais_lisible_par_d_autres(tmp_path: Path, monkeyp
         vus.append(stat.S_IMODE(Path(a).stat().st_mode))
         remplacer(a, b)
     monkeypatch.setattr(os, "link", espion)
-    os.umask(0o022)
-    lire_cle(tmp_path / "sous" / "cle.txt")
+    masque = os.umask(0o022)
+    try:
+        lire_cle(tmp_path / "sous" / "cle.txt")
+    finally:
+        os.umask(masque)
     assert vus == [0o600]
     assert sorted(f.name for f in (tmp_path / "sous").iterdir()) == ["cle.txt"]
