@@ -324,7 +324,9 @@ class Pseudonymiseur:
         mots = self._mots_du_nom(nom)
         if not mots or any(m.isdigit() for m in mots):
             return
-        cle = frozenset(mots)
+        # « N'Dah », « Marie-Claire » s'écrivent aussi « Ndah », « Marieclaire » : ces formes comptent.
+        colles = {re.sub(r"['-]", "", m) for m in re.findall(r"[^\W_]+(?:['-][^\W_]+)+", plier(nom)[0])}
+        cle = frozenset(mots) | colles
         if cle not in self._personnes:
             self._personnes[cle] = " ".join(mots)
             for m in cle:

@@ -434,6 +434,15 @@ def test_organisation_au_nom_d_une_personne(tmp_path: Path) -> None:
     assert cluster.scores["justification"].iloc[0] == f"Cabinet Akowé payé ; {severin} a livré ; {severin} rappelle"
 
 
+def test_noms_a_apostrophe_ou_trait_d_union() -> None:
+    p = Pseudonymiseur(CLE)
+    p.ajouter_nom("N'Dah Kouassi")
+    p.ajouter_nom("Marie-Claire Hounkpè")
+    ndah, marie = p.personne("N'Dah Kouassi"), p.personne("Marie-Claire Hounkpè")
+    assert p.remplacer("chez N’Dah, puis NDAH KOUASSI et Ndah") == f"chez {ndah}, puis {ndah} et {ndah}"
+    assert p.remplacer("Marieclaire HOUNKPE") == marie
+
+
 def test_nom_de_famille_partage() -> None:
     p = Pseudonymiseur(CLE)
     p.ajouter_nom("Félicité Kponou")
