@@ -104,16 +104,20 @@ def _parseur() -> argparse.ArgumentParser:
                       help="dossier du cluster à compléter (créé s'il n'existe pas)")
     pseudo = commandes.add_parser(
         "pseudonymise",
-        help="copie un cluster en remplaçant noms de personnes et téléphones par des pseudonymes",
-        description="Écrit une copie du cluster où les noms de personnes et les numéros de téléphone sont "
-        "remplacés par des pseudonymes stables (HMAC avec la clé de FICHIER_CLE, créée si elle n'existe pas). "
-        "Identifiants et nombres sont gardés ; le jeu d'origine n'est jamais modifié.",
+        help="copie un cluster en remplaçant noms de personnes, courriels et téléphones par des pseudonymes",
+        description="Écrit une copie du cluster où les noms de personnes (sans tenir compte des accents ni des "
+        "majuscules, aussi par le seul nom de famille ou après une civilité), les adresses électroniques et les "
+        "numéros de téléphone (béninois et internationaux) sont remplacés par des pseudonymes stables (HMAC avec "
+        "la clé de FICHIER_CLE, créée si elle n'existe pas) ; la position GPS des personnes est arrondie au "
+        "centième de degré. Identifiants et nombres sont gardés ; le jeu d'origine n'est jamais modifié, et une "
+        "SORTIE qui contient des fichiers que la commande n'a pas écrits est refusée.",
     )
     pseudo.add_argument("jeu", metavar="JEU", type=Path, help="dossier ou classeur du cluster à pseudonymiser")
     pseudo.add_argument("--out", required=True, metavar="SORTIE", type=Path,
                         help="dossier (ou classeur .xlsx) de la copie pseudonymisée")
     pseudo.add_argument("--key-file", required=True, metavar="FICHIER_CLE", type=Path, dest="fichier_cle",
-                        help="fichier de la clé secrète, à garder hors du dossier partagé")
+                        help="fichier de la clé secrète, à garder hors du dossier partagé et lisible par vous seul "
+                        "(chmod 600)")
     exemples = commandes.add_parser(
         "exemples",
         help="copie les clusters d'exemple (fictifs) livrés avec clusterlib dans un dossier",
