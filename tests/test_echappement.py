@@ -318,8 +318,13 @@ def test_rapport_d_un_jeu_piege_sans_balisage_vivant(tmp_path: Path) -> None:
     # synthese.csv : le nom du cluster n'y est pas une formule ; index.html l'échappe.
     index = analyser((sortie / "index.html").read_text(encoding="utf-8"))
     assert not index.scripts and not index.evenements and not index.liens_js
-    for ligne in csv.DictReader(io.StringIO((sortie / "synthese.csv").read_text(encoding="utf-8"))):
+    lignes = list(csv.DictReader(io.StringIO((sortie / "synthese.csv").read_text(encoding="utf-8-sig")),
+                                 delimiter=";"))
+    assert lignes
+    for ligne in lignes:
         assert not any(v.startswith(("=", "+", "@")) for v in ligne.values())
+    classeur = openpyxl.load_workbook(sortie / "synthese.xlsx")
+    assert not [c for f in classeur for r in f.iter_rows() for c in r if c.data_type == "f"]
 
 
 def test_export_html_sans_script_et_markdown_des_sorties_echappe() -> None:

@@ -130,7 +130,8 @@ def test_cellule_qui_bloque_l_alarme_est_arretee(tmp_path: Path, monkeypatch: py
     assert [r.etat for r in resultats] == ["echec", "fait"], [r.messages for r in resultats]
     assert "délai dépassé" in resultats[0].messages[0]
     assert resultats[0].journal is not None and resultats[0].journal.exists()
-    assert not [p for p in (tmp_path / "r").iterdir() if p.name.startswith(".")]
+    # Aucun dossier temporaire ne reste ; seule la marque (et verrou) du dossier des rapports est là.
+    assert not [p for p in (tmp_path / "r").iterdir() if p.name.startswith(".") and p.name != rapports.MARQUEUR_LOT]
 
 
 def _compter_rendus(monkeypatch: pytest.MonkeyPatch) -> list[int]:
