@@ -337,3 +337,19 @@ def test_out_relatif_ne_laisse_rien_dans_les_dossiers(tmp_path: Path, monkeypatc
     page = (dossier / "rapport.html").read_text(encoding="utf-8")
     assert "Cluster riz étuvé de Glazoué" in page and "No description has been provided" not in page
     assert "(s)" not in page and "tonne(s)" not in page
+
+
+def test_tableaux_atteignables_au_clavier() -> None:
+    """Un tableau large défile sur téléphone : il doit pouvoir recevoir le focus (axe-core,
+    « scrollable-region-focusable »), sans toucher au code coloré ni à un tabindex déjà posé."""
+    from clusterlib.sorties.pdf import finaliser_html, tables_au_clavier
+
+    fragment = ('<table id="T_1" class="dataframe"><tr><td>1</td></tr></table>'
+                '<table class="highlighttable"><tr><td>x</td></tr></table>'
+                '<table tabindex="-1"><tr><td>2</td></tr></table>')
+    rendu = tables_au_clavier(fragment)
+    assert rendu.count('tabindex="0"') == 1
+    assert rendu.startswith('<table tabindex="0" id="T_1"')
+    assert '<table class="highlighttable">' in rendu and '<table tabindex="-1">' in rendu
+    page = finaliser_html("<html><head></head><body><TABLE><tr><td>3</td></tr></TABLE></body></html>")
+    assert '<table tabindex="0"' in page.lower()

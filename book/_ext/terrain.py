@@ -102,8 +102,9 @@ def _alleger(app: Sphinx, pagename: str, templatename: str, context: dict[str, A
         # Dernière passe typographique sur la page entière : les titres d'exercices et la
         # bibliographie sont écrits après les transformations du document.
         from clusterlib.presentation.format_fr import typographie_html
+        from clusterlib.sorties.pdf import tables_au_clavier
 
-        context["body"] = typographie_html(context["body"])
+        context["body"] = typographie_html(tables_au_clavier(context["body"]))
         if pagename == app.config.root_doc:
             context["body"] = context["body"] + _bloc_telechargements(app, pagename)
 

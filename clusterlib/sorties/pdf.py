@@ -29,7 +29,7 @@ from pathlib import Path
 from clusterlib.fichiers import ecrire_atomique
 from clusterlib.presentation.format_fr import typographie_html
 
-__all__ = ["CSS_DOCUMENT", "ErreurPdf", "chromium", "finaliser_html", "image_html", "imprimer_pdf", "png_leger"]
+__all__ = ["CSS_DOCUMENT", "ErreurPdf", "chromium", "finaliser_html", "image_html", "imprimer_pdf", "png_leger", "tables_au_clavier"]
 
 DELAI_PDF = 120  # secondes
 
@@ -99,6 +99,20 @@ def chromium() -> str | None:
     return None
 
 
+_TABLE_SANS_TABINDEX = re.compile(r'<table\b(?![^>]*\btabindex=)(?![^>]*\bhighlighttable\b)', re.I)
+
+
+def tables_au_clavier(document: str) -> str:
+    """Rend chaque tableau atteignable au clavier (``tabindex="0"``).
+
+    Sur un écran étroit, les tableaux larges défilent horizontalement (feuille de style du
+    terrain) : sans point de focus, une personne qui navigue au clavier ne peut pas les faire
+    défiler. Les blocs de code colorés (``highlighttable``) et les tableaux qui ont déjà un
+    ``tabindex`` sont laissés tels quels.
+    """
+    return _TABLE_SANS_TABINDEX.sub('<table tabindex="0"', document)
+
+
 def finaliser_html(document: str, titre: str | None = None, css: str = CSS_DOCUMENT) -> str:
     """Une page HTML prête pour le terrain : hors ligne, lisible sur téléphone, imprimable.
 
@@ -116,7 +130,7 @@ def finaliser_html(document: str, titre: str | None = None, css: str = CSS_DOCUM
         document = document.replace("<head>", '<head>\n<meta name="viewport" content="width=device-width, '
                                     'initial-scale=1">', 1)
     document = document.replace("</head>", f"<style>{css}</style>\n</head>", 1)
-    return typographie_html(document)
+    return typographie_html(tables_au_clavier(document))
 
 
 def imprimer_pdf(page: str | Path, pdf: str | Path, *, delai: int = DELAI_PDF,
