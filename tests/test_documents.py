@@ -23,12 +23,17 @@ def riz() -> clusterlib.Cluster:
     return clusterlib.load(clusterlib.donnees.echantillons.chemin("riz-glazoue"))
 
 
+def _brut(texte: str) -> str:
+    """Le texte sans la typographie française (espaces insécables, apostrophe), pour comparer aux libellés."""
+    return texte.replace("\u202f", " ").replace("\u00a0", " ").replace("’", "'")
+
+
 def _titres(chemin: Path) -> list[str]:
-    return [p.text for p in docx.Document(str(chemin)).paragraphs if p.style.name.startswith("Heading")]
+    return [_brut(p.text) for p in docx.Document(str(chemin)).paragraphs if p.style.name.startswith("Heading")]
 
 
 def _cellules(table: docx.table.Table) -> list[list[str]]:
-    return [[c.text for c in rang.cells] for rang in table.rows]
+    return [[_brut(c.text) for c in rang.cells] for rang in table.rows]
 
 
 def test_dossier_atelier_word(riz: clusterlib.Cluster, tmp_path: Path) -> None:
@@ -136,7 +141,7 @@ def test_listes_a_imprimer(nom: str, tmp_path: Path) -> None:
 def test_liste_remplie(tmp_path: Path) -> None:
     r = lc.noter("prealables", {"P0": "oui", "P1": "oui", "P2": "non", "P3": "oui", "P4": "oui"})
     doc = docx.Document(str(d.document_liste("prealables", tmp_path / "p.docx", r)))
-    assert doc.paragraphs[2].text.startswith("Score : 90 %")
+    assert _brut(doc.paragraphs[2].text).startswith("Score : 90 %")
     p2 = next(rang for rang in _cellules(doc.tables[0]) if rang[0] == "P2")
     assert p2[3:6] == ["☒", "☐", "☐"]  # Non, En partie, Oui
 
@@ -159,3 +164,24 @@ def test_ecriture_atomique(riz: clusterlib.Cluster, tmp_path: Path, monkeypatch:
         d.dossier_atelier(riz, chemin)
     assert chemin.read_bytes() == b"ancien"
     assert list(tmp_path.iterdir()) == [chemin]
+
+
+def test_documents_word_en_typographie_francaise(riz: clusterlib.Cluster, tmp_path: Path) -> None:
+    """Chaque passage des documents Word passe par la même typographie que le livre et les rapports :
+    aucune espace sécable devant ; : ! ? ni contre les guillemets, apostrophes typographiques."""
+    import re
+
+    chemins = [d.dossier_atelier(riz, tmp_path / "atelier.docx"),
+               d.document_suivi(riz, tmp_path / "suivi.docx"),
+               d.document_agenda(planning_atelier(["Riz"], jours=3), tmp_path / "agenda.docx")]
+    fautes = re.compile(r"[ \t][;:!?»]|« |\w'\w")
+    for chemin in chemins:
+        doc = docx.Document(str(chemin))
+        textes = [p.text for p in d._paragraphes(doc)]
+        assert any(t.strip() for t in textes), chemin
+        assert not [t for t in textes if fautes.search(t)], chemin
+    # Une phrase écrite sans soin est corrigée au moment d'enregistrer.
+    doc = docx.Document()
+    doc.add_paragraph("Pourquoi ? Voir « le guide » : c'est simple ; oui !")
+    d.typographier_docx(doc)
+    assert doc.paragraphs[0].text == "Pourquoi\u202f? Voir «\u00a0le guide\u00a0»\u00a0: c’est simple\u202f; oui\u202f!"

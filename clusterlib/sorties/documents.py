@@ -10,7 +10,7 @@ laisse jamais de document à moitié écrit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from clusterlib.analyses import listes_controle as lc
 from clusterlib.analyses import planification as pl
 from clusterlib.fichiers import ecriture_atomique, verifier_sortie
 from clusterlib.presentation.echappement import proteger_classeur
-from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage
+from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage, typographie
 
 if TYPE_CHECKING:
     from clusterlib.analyses.atelier import Agenda
@@ -43,6 +43,7 @@ __all__ = [
     "dossier_atelier",
     "ecrire_tableaux",
     "modeles_vierges",
+    "typographier_docx",
 ]
 
 LARGEUR_UTILE_CM = 26.7
@@ -219,9 +220,36 @@ def _verifier(chemin: str | Path, cluster: Cluster | None = None) -> None:
     verifier_sortie(chemin, entrees, commande="document", dossier=False)
 
 
+def _paragraphes(doc: Any) -> Iterator[Any]:
+    """Tous les paragraphes d'un document Word : corps, tableaux (imbriqués compris), en-têtes et pieds."""
+    def dans(conteneur: Any) -> Iterator[Any]:
+        yield from conteneur.paragraphs
+        for table in getattr(conteneur, "tables", []):
+            for ligne in table.rows:
+                for cellule in ligne.cells:
+                    yield from dans(cellule)
+
+    yield from dans(doc)
+    for section in doc.sections:
+        for partie in (section.header, section.footer):
+            if not partie.is_linked_to_previous:  # sinon, le lire en créerait un vide
+                yield from dans(partie)
+
+
+def typographier_docx(doc: Any) -> None:
+    """Applique la typographie française (:func:`typographie`) au texte de chaque passage du document."""
+    for paragraphe in _paragraphes(doc):
+        for run in paragraphe.runs:
+            if run.text:
+                nouveau = typographie(run.text)
+                if nouveau != run.text:
+                    run.text = nouveau
+
+
 def _sauver_docx(doc: Any, chemin: str | Path) -> Path:
     chemin = Path(chemin)
     _verifier(chemin)
+    typographier_docx(doc)
     with ecriture_atomique(chemin) as temporaire:
         doc.save(str(temporaire))
     return chemin

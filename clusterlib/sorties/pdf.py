@@ -29,7 +29,8 @@ from pathlib import Path
 from clusterlib.fichiers import ecrire_atomique
 from clusterlib.presentation.format_fr import typographie_html
 
-__all__ = ["CSS_DOCUMENT", "ErreurPdf", "chromium", "finaliser_html", "image_html", "imprimer_pdf", "png_leger", "tables_au_clavier"]
+__all__ = ["CSS_DOCUMENT", "ErreurPdf", "chromium", "finaliser_html", "image_html", "imprimer_pdf", "png_leger",
+           "tables_au_clavier"]
 
 DELAI_PDF = 120  # secondes
 
