@@ -21,7 +21,7 @@ from matplotlib.text import Text
 
 from clusterlib.fichiers import ecriture_atomique
 
-__all__ = ["NIVEAUX_COULEURS", "PALETTE", "enregistrer", "largeur_a4", "textes_litteraux"]
+__all__ = ["NIVEAUX_COULEURS", "PALETTE", "enregistrer", "largeur_a4", "rendu_recadre", "textes_litteraux"]
 
 _P = ParamSpec("_P")
 
@@ -71,6 +71,23 @@ def _png_un_rendu(figure: Figure, dpi: int) -> np.ndarray | None:
         fond = np.asarray(mpl.colors.to_rgba_array(figure.get_facecolor())[0] * 255).round().astype(np.uint8)
         recadre = np.stack([np.pad(recadre[..., k], marges, constant_values=fond[k]) for k in range(4)], axis=-1)
     return recadre
+
+
+def rendu_recadre(figure: Figure, dpi: int, fond: str | None = None) -> np.ndarray | None:
+    """Les pixels RGBA de la figure, recadrée sur son contenu, après un seul dessin.
+
+    ``fond`` remplace le temps du dessin la couleur de fond de la figure (comme l'option
+    ``facecolor`` de ``savefig``). ``None`` quand le contenu déborde de la figure : il faut
+    alors un second dessin sur une zone agrandie (``bbox_inches="tight"``).
+    """
+    if fond is None:
+        return _png_un_rendu(figure, dpi)
+    avant = figure.get_facecolor()
+    figure.set_facecolor(fond)
+    try:
+        return _png_un_rendu(figure, dpi)
+    finally:
+        figure.set_facecolor(avant)
 
 
 def textes_litteraux(dessin: Callable[_P, Figure]) -> Callable[_P, Figure]:

@@ -44,6 +44,8 @@ __all__ = ["NOM_MOTEUR", "Atelier", "DelaiDepasse", "MoteurEnProcessus"]
 NOM_MOTEUR = "clusterlib"
 # Délai laissé à l'alarme d'une cellule avant que le processus de travail ne tue l'enfant.
 MARGE_ARRET_FORCE = 15.0
+# Écart minimal entre deux écritures intermédiaires du notebook exécuté (secondes).
+INTERVALLE_SAUVEGARDE = 2.0
 
 # Descripteur par lequel l'enfant signale au processus de travail le début de chaque cellule.
 _fd_battement: int | None = None
@@ -264,11 +266,33 @@ class MoteurEnProcessus(Engine):
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
                                  execution_timeout: float | None = None, **kwargs: Any) -> Any:
-        from nbformat import from_dict
-
         from clusterlib.sorties._execution import LANGUAGE_INFO
 
         shell = preparer_shell()
+        nb = nb_man.nb
+        # papermill réécrit le notebook à chaque début et fin de cellule (une soixantaine
+        # d'écritures par rapport) : on n'en garde qu'une par INTERVALLE_SAUVEGARDE secondes ;
+        # papermill écrit de toute façon le notebook complet à la fin (ou à l'erreur).
+        sauver = nb_man.save
+        derniere = [time.monotonic()]
+
+        def sauver_espace(**options: Any) -> None:
+            if time.monotonic() - derniere[0] >= INTERVALLE_SAUVEGARDE:
+                sauver(**options)
+                derniere[0] = time.monotonic()
+
+        nb_man.save = sauver_espace
+        try:
+            cls._executer_cellules(nb_man, shell, execution_timeout)
+        finally:
+            nb_man.save = sauver
+        nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+        return nb
+
+    @staticmethod
+    def _executer_cellules(nb_man: Any, shell: Any, execution_timeout: float | None) -> None:
+        from nbformat import from_dict
+
         nb = nb_man.nb
         for index, cellule in enumerate(nb.cells):
             try:
@@ -289,8 +313,6 @@ class MoteurEnProcessus(Engine):
                     break
             finally:
                 nb_man.cell_complete(nb.cells[index], cell_index=index)
-        nb.metadata["language_info"] = dict(LANGUAGE_INFO)
-        return nb
 
 
 papermill_engines.register(NOM_MOTEUR, MoteurEnProcessus)
