@@ -1,64 +1,69 @@
-"""Ligne de commande ``clusterlib`` (messages en français).
+"""La ligne de commande ``clusterlib`` : la seule couche qui parle à l'utilisateur.
 
-Codes de sortie : 0 tout est valide, 1 données invalides, 2 ligne de commande erronée.
+Elle lit les arguments (argparse, messages en français par un catalogue gettext), appelle les
+fonctions du paquet, qui rendent des résultats ou lèvent les exceptions du projet, affiche
+ces résultats et choisit le code de sortie. Toutes les erreurs passent par un seul
+enveloppeur (:func:`_executer`), qui les change en message français et en code :
+
+- 0 : tout est fait, tout est valide ;
+- 1 : données invalides, rapport en échec, écriture impossible ;
+- 2 : ligne de commande erronée, chemin introuvable, sortie refusée, fichier inutilisable ;
+- 130 : interruption (Ctrl-C).
+
+Aucun module sous ``clusterlib/`` autre que celui-ci n'affiche, ne quitte ni n'importe
+argparse (``tests/test_couches.py`` le vérifie).
 """
 
 from __future__ import annotations
 
 import argparse
+import gettext
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from clusterlib import __version__
 from clusterlib.donnees.lecture import SUFFIXES_CLASSEUR, lire_jeu
 from clusterlib.donnees.modele import Cluster, cluster_depuis_jeu
 from clusterlib.donnees.validation import valider_jeu
+from clusterlib.fichiers import message_systeme
 from clusterlib.referentiel import regles
 
 __all__ = ["main"]
 
-# Messages d'argparse traduits (argparse les passe par gettext).
-_TRADUCTIONS = {
-    "usage: ": "utilisation : ",
-    "positional arguments": "arguments",
-    "options": "options",
-    "show this help message and exit": "affiche cette aide et quitte",
-    "show program's version number and exit": "affiche la version et quitte",
-    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
-    "unrecognized arguments: %s": "arguments non reconnus : %s",
-    "invalid choice: %(value)r (choose from %(choices)s)":
-        "choix invalide : %(value)r (choix possibles : %(choices)s)",
-    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
-    "expected one argument": "une valeur attendue",
-    "expected at least one argument": "au moins une valeur attendue",
-    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
-    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
-    "invalid choice: %(value)r (choose from %(choices)s)\n":
-        "choix invalide : %(value)r (choix possibles : %(choices)s)",
-    "ambiguous option: %(option)s could match %(matches)s":
-        "option ambiguë : %(option)s peut désigner %(matches)s",
-    "ignored explicit argument %r": "valeur explicite ignorée : %r",
-}
+
+# --- Messages d'argparse en français -----------------------------------------------------------
+# argparse passe ses messages par gettext.gettext (domaine courant, langue de l'environnement).
+# Le catalogue clusterlib/traductions/fr/LC_MESSAGES/argparse.mo est choisi le temps de lire la
+# ligne de commande, puis domaine et langue sont rendus : rien ne change pour le reste du processus.
+DOMAINE_ARGPARSE = "argparse"
 
 
 @contextmanager
 def _argparse_en_francais() -> Iterator[None]:
-    originaux = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    with resources.as_file(resources.files("clusterlib") / "traductions") as dossier:
+        domaine, dossier_lie = gettext.textdomain(), gettext.bindtextdomain(DOMAINE_ARGPARSE)
+        langue = os.environ.get("LANGUAGE")
+        gettext.bindtextdomain(DOMAINE_ARGPARSE, str(dossier))
+        gettext.textdomain(DOMAINE_ARGPARSE)
+        os.environ["LANGUAGE"] = "fr"
+        try:
+            yield
+        finally:
+            gettext.textdomain(domaine)
+            gettext.bindtextdomain(DOMAINE_ARGPARSE, dossier_lie)
+            if langue is None:
+                os.environ.pop("LANGUAGE", None)
+            else:
+                os.environ["LANGUAGE"] = langue
 
-    def traduire(message: str) -> str:
-        return _TRADUCTIONS.get(message, message)
 
-    def traduire_pluriel(singulier: str, pluriel: str, n: int) -> str:
-        return traduire(singulier if n == 1 else pluriel)
-
-    argparse._, argparse.ngettext = traduire, traduire_pluriel  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = originaux  # type: ignore[attr-defined]
-
+# --- Analyse des arguments -------------------------------------------------------------------------
 
 def _parseur() -> argparse.ArgumentParser:
     parseur = argparse.ArgumentParser(
@@ -152,9 +157,7 @@ def _parseur() -> argparse.ArgumentParser:
                          help="exécution des notebooks : clusterlib (par défaut : processus de travail qui ont "
                          "tout importé une fois, cellules exécutées sans noyau) ou papermill (un noyau neuf "
                          "par rapport) ; les rapports sont les mêmes")
-    from clusterlib.banque.commandes import ajouter_parseurs
-
-    ajouter_parseurs(commandes, _entier_positif)
+    _parseurs_banque(commandes)
     hub = commandes.add_parser(
         "report-hub",
         help="produit le rapport de hub d'une filière à partir de la banque de clusters",
@@ -176,6 +179,42 @@ def _parseur() -> argparse.ArgumentParser:
     return parseur
 
 
+def _parseurs_banque(commandes: argparse._SubParsersAction) -> None:
+    """Déclare ``banque`` et ses actions dans le parseur de ``clusterlib``."""
+    banque = commandes.add_parser(
+        "banque",
+        help="banque de clusters (DuckDB) : ajouter, lister, retirer, exporter",
+        description="La banque de clusters réunit dans un seul fichier DuckDB les données et les indicateurs "
+        "(ceux de resume.json) de tous les clusters suivis, campagne par campagne. Elle sert au rapport de hub "
+        "(clusterlib report-hub) et aux requêtes SQL.",
+    )
+    actions = banque.add_subparsers(dest="action", metavar="ACTION", title="actions")
+    actions.required = True
+    ajout = actions.add_parser(
+        "ajouter", help="ajoute ou met à jour des clusters (la banque est créée si besoin)",
+        description="Vérifie chaque cluster (dossier ou classeur) puis l'écrit dans la banque en une transaction. "
+        "Un cluster invalide est signalé et laissé de côté ; un cluster dont le contenu n'a pas changé est sauté.")
+    ajout.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque (par exemple banque.duckdb)")
+    ajout.add_argument("chemins", nargs="+", metavar="CHEMIN", type=Path, help="dossier d'un cluster ou classeur")
+    ajout.add_argument("--remplacer", action="store_true",
+                       help="accepte un cluster dont l'identifiant existe déjà sous un autre nom")
+    ajout.add_argument("--jobs", type=_entier_positif, default=1, metavar="N", dest="travaux",
+                       help="clusters préparés en parallèle (un processus chacun ; 1 par défaut)")
+    liste = actions.add_parser("lister", help="liste les clusters de la banque",
+                               description="Liste les clusters de la banque (sans rien modifier).")
+    liste.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque")
+    retrait = actions.add_parser("retirer", help="retire un cluster et toutes ses lignes",
+                                 description="Retire un cluster de la banque (toutes ses tables, en une transaction).")
+    retrait.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque")
+    retrait.add_argument("ident", metavar="ID", help="identifiant du cluster (clé id de cluster.yml)")
+    export = actions.add_parser(
+        "exporter", help="exporte la banque en Parquet (par filière et campagne) et en classeur Excel",
+        description="Écrit DOSSIER/parquet/<table>/filiere=…/campagne=…/ (à lire avec DuckDB, Spark ou Trino) et "
+        "DOSSIER/banque.xlsx (une feuille par table, pour le tableur).")
+    export.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque")
+    export.add_argument("--out", required=True, metavar="DOSSIER", type=Path, help="dossier de l'export")
+
+
 def _entier_positif(texte: str) -> int:
     try:
         valeur = int(texte)
@@ -195,6 +234,35 @@ def _formats(texte: str) -> tuple[str, ...]:
     return formats
 
 
+# --- Affichage -----------------------------------------------------------------------------------
+
+def _dire(texte: str = "") -> None:
+    """Une ligne pour l'utilisateur, sur la sortie standard (résultats, bilans)."""
+    print(texte)
+
+
+def _signaler(texte: str) -> None:
+    """Une ligne sur la sortie d'erreur (refus, avertissements, messages pendant le travail)."""
+    print(texte, file=sys.stderr, flush=True)
+
+
+def _barre(total: int, titre: str, unite: str) -> Any:
+    """La barre de progression de tqdm, sur la sortie d'erreur (invisible hors d'un terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=titre, unit=unite, file=sys.stderr, disable=None,
+                bar_format="{desc} : {n_fmt}/{total_fmt} |{bar}| {elapsed}")
+
+
+def _annonce(barre: Any) -> Callable[[str], None]:
+    """Dire un message pendant que la barre est affichée, sans la casser."""
+    def annoncer(message: str) -> None:
+        barre.write(message, file=sys.stderr)
+        sys.stderr.flush()
+
+    return annoncer
+
+
 def _resume(cluster: Cluster) -> str:
     r = cluster.resume()
     campagnes = r["campagnes"]
@@ -209,11 +277,20 @@ def _resume(cluster: Cluster) -> str:
     )
 
 
-def _commande_validate(chemins: Sequence[Path]) -> int:
-    introuvables = [c for c in chemins if not c.exists()]
-    if introuvables:
-        for chemin in introuvables:
-            print(f"clusterlib validate : chemin introuvable : {chemin}", file=sys.stderr)
+
+# --- Les commandes : elles rendent un code, ou laissent passer les exceptions du projet -------------
+
+def _introuvables(commande: str, chemins: Sequence[Path], nature: str = "chemin") -> bool:
+    """Signale les chemins qui n'existent pas ; vrai s'il y en a."""
+    manquants = [c for c in chemins if not c.exists()]
+    for chemin in manquants:
+        _signaler(f"clusterlib {commande} : {nature} introuvable : {chemin}")
+    return bool(manquants)
+
+
+def _validate(arguments: argparse.Namespace) -> int:
+    chemins: list[Path] = arguments.chemins
+    if _introuvables("validate", chemins):
         return 2
     invalides = 0
     for chemin in chemins:
@@ -222,101 +299,284 @@ def _commande_validate(chemins: Sequence[Path]) -> int:
         avertissements = [p for p in jeu.problemes if not p.est_erreur]
         if erreurs:
             invalides += 1
-            print(f"INVALIDE  {chemin} : {len(erreurs)} erreur(s)")
+            _dire(f"INVALIDE  {chemin} : {len(erreurs)} erreur(s)")
         else:
-            print(f"VALIDE    {chemin}")
-            print(_resume(cluster_depuis_jeu(jeu)))  # le jeu déjà validé : pas de seconde lecture
+            _dire(f"VALIDE    {chemin}")
+            _dire(_resume(cluster_depuis_jeu(jeu)))  # le jeu déjà validé : pas de seconde lecture
         for probleme in [*erreurs, *avertissements]:
-            print(f"  - {probleme}")
+            _dire(f"  - {probleme}")
     total = len(chemins)
     if total > 1:
-        print(f"\n{total - invalides} cluster(s) valide(s), {invalides} invalide(s) sur {total}.")
+        _dire(f"\n{total - invalides} cluster(s) valide(s), {invalides} invalide(s) sur {total}.")
     return 1 if invalides else 0
 
 
+def _templates(arguments: argparse.Namespace) -> int:
+    from clusterlib.collecte.modeles_excel import ecrire_modeles
+
+    ecrits = ecrire_modeles(arguments.out)
+    _dire(f"Modèle Excel : {ecrits.modele}")
+    _dire(f"Formulaires KoboToolbox / ODK Collect (dans {ecrits.dossier_formulaires}) :")
+    for chemin, refus in ecrits.formulaires:
+        _dire(f"  - {refus or chemin.name}")
+    _dire("À charger dans KoboToolbox (Projet > Remplacer le formulaire) ou dans ODK Central ; les exports "
+          "s'importent avec « clusterlib import-kobo ».")
+    return 1 if ecrits.refuses else 0
+
+
+def _import_kobo(arguments: argparse.Namespace) -> int:
+    from clusterlib.collecte.kobo import importer_kobo
+
+    bilan = importer_kobo(arguments.export, arguments.form, arguments.out)
+    _dire(bilan.resume())
+    return 1 if bilan.erreurs else 0
+
+
+def _pseudonymise(arguments: argparse.Namespace) -> int:
+    from clusterlib.collecte.pseudonymisation import pseudonymiser
+
+    bilan = pseudonymiser(arguments.jeu, arguments.out, arguments.fichier_cle)
+    for avertissement in bilan.avertissements:
+        _signaler(f"clusterlib pseudonymise : {avertissement}")
+    _dire(bilan.resume())
+    return 0
+
+
+def _exemples(arguments: argparse.Namespace) -> int:
+    from clusterlib.donnees import echantillons
+
+    copies = echantillons.copier(arguments.out)
+    _dire(f"{len(copies)} clusters d'exemple copiés dans {arguments.out} : {', '.join(copies)}")
+    return 0
+
+
+def _clusters_a_traiter(chemins: Sequence[Path]) -> list[Path]:
+    """Les chemins de ``report`` qui désignent un cluster ; les autres sont écartés, et dits.
+
+    Un motif comme data/samples/* attrape aussi README.md, ou le dossier des rapports d'un run
+    précédent.
+    """
+    from clusterlib.sorties.rapports import MARQUEUR_LOT, MARQUEUR_RAPPORT
+
+    retenus = []
+    for chemin in chemins:
+        if not (chemin.is_dir() or chemin.suffix.lower() in SUFFIXES_CLASSEUR):
+            _signaler(f"clusterlib report : ignoré, ni un dossier ni un classeur Excel : {chemin}")
+        elif chemin.is_dir() and any((chemin / m).is_file() for m in (MARQUEUR_LOT, MARQUEUR_RAPPORT)):
+            _signaler(f"clusterlib report : ignoré, c'est un dossier de rapports de clusterlib : {chemin}")
+        else:
+            retenus.append(chemin)
+    return retenus
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    from clusterlib.sorties.rapports import produire_rapports
+
+    if _introuvables("report", arguments.chemins):
+        return 2
+    chemins = _clusters_a_traiter(arguments.chemins)
+    if not chemins:
+        _signaler("clusterlib report : aucun cluster à traiter (attendu : des dossiers de cluster "
+                  "ou des classeurs .xlsx)")
+        return 2
+    sortie: Path = arguments.out
+    with _barre(len(chemins), "Rapports", "cluster") as barre:
+        bilan = produire_rapports(chemins, sortie, travaux=arguments.travaux, campagne=arguments.campagne,
+                                  formats=arguments.formats, disposition=arguments.disposition,
+                                  delai=arguments.delai, moteur=arguments.moteur,
+                                  progression=lambda _r: barre.update(1), annonce=_annonce(barre))
+    faits, invalides, echecs = bilan.par_etat("fait"), bilan.par_etat("invalide"), bilan.par_etat("echec")
+    _dire(f"Rapports : {len(faits)} produit(s), {len(invalides)} cluster(s) invalide(s), "
+          f"{len(echecs)} échec(s), sur {len(bilan.resultats)} — dossier {sortie}")
+    for r in faits:
+        _dire(f"  fait      {r.chemin} → {r.dossier}/{bilan.fichier_principal} ({r.duree:.0f} s)")
+        for message in r.messages:
+            _dire(f"    - {message}")
+    for r in invalides:
+        _dire(f"  invalide  {r.chemin}")
+        for message in r.messages:
+            _dire(f"    - {message}")
+    for r in echecs:
+        _dire(f"  échec     {r.chemin} : {r.messages[0] if r.messages else 'cause inconnue'}"
+              + (f" (journal : {r.journal})" if r.journal else ""))
+    if len(bilan.synthese):
+        _dire(f"Synthèse ({len(bilan.synthese)} rapport(s) dans le dossier) : {sortie / 'index.html'}, "
+              f"{sortie / 'synthese.xlsx'} et {sortie / 'synthese.csv'}")
+    return 0 if bilan.complet else 1
+
+
+def _report_hub(arguments: argparse.Namespace) -> int:
+    from clusterlib.banque.hub import executer_rapport_hub
+
+    if _introuvables("report-hub", [arguments.banque], "banque"):
+        return 2
+    with _barre(1, "Rapport de hub", "rapport") as barre:
+        resultat = executer_rapport_hub(arguments.banque, arguments.filiere, arguments.out,
+                                        departements=arguments.departements, campagne=arguments.campagne,
+                                        formats=arguments.formats, delai=arguments.delai)
+        barre.update(1)
+    if resultat.etat != "fait":
+        _dire(f"Échec du rapport de hub : {resultat.messages[0] if resultat.messages else 'cause inconnue'}"
+              + (f" (journal : {resultat.journal})" if resultat.journal else ""))
+        return 1
+    _dire(f"Rapport de hub : {resultat.dossier}/rapport.html ({resultat.duree:.0f} s)")
+    return 0
+
+
+_ETATS_BANQUE = {"ajoute": "ajouté", "remplace": "mis à jour", "inchange": "inchangé", "invalide": "invalide",
+                 "refuse": "refusé", "echec": "échec"}
+
+
+def _banque_ajouter(arguments: argparse.Namespace) -> int:
+    from clusterlib.banque.stockage import ajouter, ouvrir
+
+    chemins = list(arguments.chemins)
+    with ouvrir(arguments.banque) as banque:
+        with _barre(len(chemins), "Banque", "cluster") as barre:
+            issues = ajouter(banque, chemins, remplacer=arguments.remplacer, travaux=arguments.travaux,
+                             progression=lambda _i: barre.update(1))
+        total = banque.connexion.execute("SELECT count(*) FROM clusters").fetchone()[0]
+    compte = {e: sum(1 for i in issues if i.etat == e) for e in _ETATS_BANQUE}
+    _dire(f"Banque {arguments.banque} : {compte['ajoute']} ajouté(s), {compte['remplace']} mis à jour, "
+          f"{compte['inchange']} inchangé(s), {compte['invalide']} invalide(s), {compte['refuse']} refusé(s), "
+          f"{compte['echec']} échec(s) ; {total} cluster(s) dans la banque.")
+    for issue in issues:
+        nom = f" → {issue.cluster}" if issue.cluster else ""
+        _dire(f"  {_ETATS_BANQUE[issue.etat]:<11} {issue.chemin}{nom}")
+        for message in issue.messages:
+            _dire(f"    - {message}")
+    return 0 if all(i.etat in ("ajoute", "remplace", "inchange") for i in issues) else 1
+
+
+def _banque_lister(arguments: argparse.Namespace) -> int:
+    from clusterlib.banque.stockage import lister, ouvrir
+
+    with ouvrir(arguments.banque, lecture_seule=True) as banque:
+        table = lister(banque)
+    if table.empty:
+        _dire(f"Banque {arguments.banque} : aucun cluster.")
+        return 0
+    _dire(f"Banque {arguments.banque} : {len(table)} cluster(s).")
+    for ligne in table.itertuples():
+        fictif = " (données fictives)" if ligne.donnees_fictives else ""
+        _dire(f"  {ligne.cluster} — {ligne.nom}{fictif}\n    filière {ligne.filiere}, {ligne.departements or '—'} ; "
+              f"{ligne.nb_acteurs} acteurs ; campagnes {ligne.campagnes} ; ajouté le {ligne.ajoute_le:%d/%m/%Y %H:%M}")
+    return 0
+
+
+def _banque_retirer(arguments: argparse.Namespace) -> int:
+    from clusterlib.banque.stockage import ouvrir, retirer
+
+    with ouvrir(arguments.banque, creer=False) as banque:
+        lignes = retirer(banque, arguments.ident)
+    _dire(f"Cluster « {arguments.ident} » retiré de {arguments.banque} ({lignes} ligne(s)).")
+    return 0
+
+
+def _banque_exporter(arguments: argparse.Namespace) -> int:
+    from clusterlib.banque.stockage import exporter, ouvrir
+
+    with ouvrir(arguments.banque, lecture_seule=True) as banque:
+        fichiers = exporter(banque, arguments.out)
+    _dire(f"Export : {fichiers['parquet']} (Parquet) et {fichiers['excel']} (Excel).")
+    return 0
+
+
+_ACTIONS_BANQUE = {"ajouter": _banque_ajouter, "lister": _banque_lister, "retirer": _banque_retirer,
+                   "exporter": _banque_exporter}
+
+
+# --- L'enveloppeur : exceptions du projet → message en français et code de sortie -------------------
+
+@dataclass(frozen=True)
+class _Commande:
+    """Une commande : sa fonction, et ce qui change pour elle dans la traduction des erreurs."""
+
+    action: Callable[[argparse.Namespace], int]
+    interruption: str = "Interrompu."
+    codes: Mapping[str, int] = field(default_factory=dict)  # nom de l'exception → code, à la place du code commun
+
+
+_RAPPORT_INTERROMPU = "Interrompu : aucun rapport à moitié écrit n'a été laissé"
+_COMMANDES = {
+    "validate": _Commande(_validate),
+    "templates": _Commande(_templates),
+    "import-kobo": _Commande(_import_kobo),
+    "pseudonymise": _Commande(_pseudonymise),
+    "exemples": _Commande(_exemples, codes={"OSError": 2}),  # rien n'est copié : la commande est à refaire
+    "report": _Commande(_report, f"{_RAPPORT_INTERROMPU} ; les rapports déjà faits sont gardés."),
+    "report-hub": _Commande(_report_hub, f"{_RAPPORT_INTERROMPU}.", codes={"ErreurBanque": 1}),
+    "banque": _Commande(lambda arguments: _ACTIONS_BANQUE[arguments.action](arguments)),
+}
+
+# Les exceptions du projet, dans l'ordre où on les reconnaît : (module, classe, code, préfixe).
+# Le message d'une ErreurDonnees est la liste des problèmes (sortie standard, comme le bilan de
+# validate) ; celui d'une ErreurSortie nomme déjà la commande ; les autres sont préfixés par elle.
+_ERREURS = (
+    ("clusterlib.donnees.problemes", "ErreurDonnees", 1, False),
+    ("clusterlib.fichiers", "ErreurSortie", 2, False),
+    ("clusterlib.collecte.xlsform", "ErreurFormulaire", 2, True),
+    ("clusterlib.collecte.pseudonymisation", "ErreurCle", 2, True),
+    ("clusterlib.collecte.pseudonymisation", "ErreurCommande", 2, True),
+    ("clusterlib.banque.stockage", "ErreurBanque", 2, True),
+)
+
+
+def _reconnaitre(exc: BaseException) -> tuple[str, int, bool] | None:
+    """(nom de la classe, code, préfixe) d'une exception du projet, ``None`` pour une autre.
+
+    Le module d'une classe n'est pas importé pour la reconnaître (duckdb, pandas…) : s'il n'est
+    pas chargé, l'exception ne peut pas venir de lui.
+    """
+    for module, nom, code, prefixe in _ERREURS:
+        classe = getattr(sys.modules.get(module), nom, None)
+        if classe is not None and isinstance(exc, classe):
+            return nom, code, prefixe
+    return None
+
+
+def _executer(nom: str, commande: _Commande, arguments: argparse.Namespace) -> int:
+    """Exécute une commande ; change ses erreurs prévues en message français et en code de sortie.
+
+    Une exception qui n'est pas du projet (une erreur de programmation) n'est pas cachée.
+    """
+    try:
+        return commande.action(arguments)
+    except KeyboardInterrupt:
+        _signaler(f"\n{commande.interruption}")
+        return 130
+    except Exception as exc:
+        prefixe = f"clusterlib {nom}" + (f" {arguments.action}" if nom == "banque" else "")
+        connue = _reconnaitre(exc)
+        if connue is not None:
+            classe, code, avec_prefixe = connue
+            if classe == "ErreurDonnees":
+                _dire(str(exc))
+            else:
+                _signaler(f"{prefixe} : {exc}" if avec_prefixe else str(exc))
+            return commande.codes.get(classe, code)
+        if isinstance(exc, BrokenPipeError) and exc.filename is None:
+            # La sortie est lue par un programme qui s'est arrêté (clusterlib validate … | head) : rien à dire.
+            sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (fermé avec le processus)
+            return 141
+        if isinstance(exc, OSError):
+            # Sans errno, le message a été écrit par clusterlib (en français) ; sinon, la cause du système.
+            cause = str(exc) if exc.errno is None else f"écriture impossible ({message_systeme(exc)})"
+            _signaler(f"{prefixe} : {cause}")
+            return commande.codes.get("OSError", 1)
+        raise
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Point d'entrée de la commande ``clusterlib``."""
+    """Point d'entrée de la commande ``clusterlib`` ; renvoie le code de sortie."""
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")  # accents lisibles même sous Windows
     with _argparse_en_francais():
         try:
             arguments = _parseur().parse_args(argv)
-        except SystemExit as sortie:
+        except SystemExit as sortie:  # aide, version ou ligne erronée : argparse a déjà écrit son message
             return int(sortie.code or 0)
-    try:
-        if arguments.commande == "validate":
-            return _commande_validate(arguments.chemins)
-        if arguments.commande == "templates":
-            from clusterlib.collecte.modeles_excel import commande_templates
-
-            return commande_templates(arguments.out)
-        if arguments.commande == "import-kobo":
-            from clusterlib.collecte.kobo import commande_import_kobo
-
-            return commande_import_kobo(arguments.export, arguments.form, arguments.out)
-        if arguments.commande == "report":
-            from clusterlib.sorties.rapports import MARQUEUR_LOT, MARQUEUR_RAPPORT, commande_report
-
-            introuvables = [c for c in arguments.chemins if not c.exists()]
-            for chemin in introuvables:
-                print(f"clusterlib report : chemin introuvable : {chemin}", file=sys.stderr)
-            if introuvables:
-                return 2
-            # Un motif comme data/samples/* attrape aussi README.md, ou le dossier des rapports d'un run
-            # précédent : ces chemins sont écartés, et dits.
-            chemins = []
-            for chemin in arguments.chemins:
-                if not (chemin.is_dir() or chemin.suffix.lower() in SUFFIXES_CLASSEUR):
-                    print(f"clusterlib report : ignoré, ni un dossier ni un classeur Excel : {chemin}",
-                          file=sys.stderr)
-                elif chemin.is_dir() and any((chemin / m).is_file() for m in (MARQUEUR_LOT, MARQUEUR_RAPPORT)):
-                    print(f"clusterlib report : ignoré, c'est un dossier de rapports de clusterlib : {chemin}",
-                          file=sys.stderr)
-                else:
-                    chemins.append(chemin)
-            if not chemins:
-                print("clusterlib report : aucun cluster à traiter (attendu : des dossiers de cluster "
-                      "ou des classeurs .xlsx)", file=sys.stderr)
-                return 2
-            return commande_report(chemins, arguments.out, travaux=arguments.travaux,
-                                   campagne=arguments.campagne, formats=arguments.formats,
-                                   disposition=arguments.disposition, delai=arguments.delai,
-                                   moteur=arguments.moteur)
-        if arguments.commande == "exemples":
-            from clusterlib.donnees import echantillons
-
-            try:
-                copies = echantillons.copier(arguments.out)
-            except (FileExistsError, FileNotFoundError) as exc:
-                print(f"clusterlib exemples : {exc}", file=sys.stderr)
-                return 2
-            except OSError:
-                print(f"clusterlib exemples : impossible d'écrire dans {arguments.out} (droits, disque plein ?) ; "
-                      "rien n'a été copié", file=sys.stderr)
-                return 2
-            print(f"{len(copies)} clusters d'exemple copiés dans {arguments.out} : {', '.join(copies)}")
-            return 0
-        if arguments.commande == "banque":
-            from clusterlib.banque.commandes import commande_banque
-
-            return commande_banque(arguments)
-        if arguments.commande == "report-hub":
-            from clusterlib.banque.hub import commande_report_hub
-
-            if not arguments.banque.exists():
-                print(f"clusterlib report-hub : banque introuvable : {arguments.banque}", file=sys.stderr)
-                return 2
-            return commande_report_hub(arguments.banque, arguments.filiere, arguments.out,
-                                       departements=arguments.departements, campagne=arguments.campagne,
-                                       formats=arguments.formats, delai=arguments.delai)
-        if arguments.commande == "pseudonymise":
-            from clusterlib.collecte.pseudonymisation import commande_pseudonymise
-
-            return commande_pseudonymise(arguments.jeu, arguments.out, arguments.fichier_cle)
-    except KeyboardInterrupt:
-        print("\nInterrompu.", file=sys.stderr)
-        return 130
-    return 2
+    return _executer(arguments.commande, _COMMANDES[arguments.commande], arguments)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pytest
 
 import clusterlib
 from clusterlib import referentiel
+from clusterlib.cli import main
 from clusterlib.collecte import modeles_excel
 from clusterlib.donnees import echantillons
 from clusterlib.donnees.problemes import ErreurDonnees, lettre_colonne
@@ -193,10 +194,10 @@ def test_jeu_ecrit_en_dossier(tmp_path: Path) -> None:
 
 
 def test_commande_templates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert modeles_excel.commande_templates(tmp_path / "modeles") == 0
+    assert main(["templates", "--out", str(tmp_path / "modeles")]) == 0
     assert (tmp_path / "modeles" / "modele_cluster.xlsx").is_file()
     assert len(list((tmp_path / "modeles" / "kobo").glob("*.xlsx"))) == 5
     assert "Formulaires KoboToolbox" in capsys.readouterr().out
     (tmp_path / "fichier").write_text("x", encoding="utf-8")
-    assert modeles_excel.commande_templates(tmp_path / "fichier") == 2
+    assert main(["templates", "--out", str(tmp_path / "fichier")]) == 2
     assert "est un fichier" in capsys.readouterr().err

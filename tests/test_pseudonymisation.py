@@ -21,7 +21,6 @@ from clusterlib.collecte.modeles_excel import lire_jeu_texte
 from clusterlib.collecte.pseudonymisation import (
     ErreurCle,
     Pseudonymiseur,
-    commande_pseudonymise,
     lire_cle,
     plier,
     pseudonymiser,
@@ -30,6 +29,11 @@ from clusterlib.collecte.pseudonymisation import (
 from clusterlib.donnees import echantillons
 
 CLE = b"0123456789abcdef0123456789abcdef-cle-de-test"
+
+
+def commande_pseudonymise(source: str | Path, destination: str | Path, cle: str | Path) -> int:
+    """« clusterlib pseudonymise SOURCE --out DESTINATION --key-file CLE », par la ligne de commande."""
+    return cli.main(["pseudonymise", str(source), "--out", str(destination), "--key-file", str(cle)])
 
 
 def _empreinte(dossier: Path) -> dict[str, str]:

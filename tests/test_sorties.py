@@ -25,7 +25,6 @@ from conftest import FICHE, RACINE, creer_classeur, creer_cluster, empreinte, fe
 import clusterlib
 from clusterlib import cli, fichiers
 from clusterlib.collecte.modeles_excel import ecrire_modele
-from clusterlib.collecte.pseudonymisation import commande_pseudonymise
 from clusterlib.donnees.echantillons import chemin as echantillon
 from clusterlib.donnees.echantillons import dossier as dossier_echantillons
 from clusterlib.fichiers import ErreurSortie
@@ -166,8 +165,10 @@ def test_pseudonymise_lien_vers_la_source_et_cle_dans_la_source(
     (tmp_path / "lien").symlink_to(source, target_is_directory=True)
     vieillir(tmp_path)
     avant = empreinte(tmp_path)
-    assert commande_pseudonymise(source, tmp_path / "lien", tmp_path / "cle.txt") == 2
-    assert commande_pseudonymise(source, tmp_path / "copie", source / "cle.txt") == 2
+    assert cli.main(["pseudonymise", str(source), "--out", str(tmp_path / "lien"),
+                     "--key-file", str(tmp_path / "cle.txt")]) == 2
+    assert cli.main(["pseudonymise", str(source), "--out", str(tmp_path / "copie"),
+                     "--key-file", str(source / "cle.txt")]) == 2
     assert "la clé ne doit pas être rangée dans le jeu d'origine" in capsys.readouterr().err
     assert empreinte(tmp_path) == avant
 

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 import unicodedata
@@ -30,10 +29,10 @@ from clusterlib.sorties.rapports import (
     _ecrire_marqueur,
     _lancer_execution,
     _raison,
-    _sortie_utilisable,
+    verifier_ecriture,
 )
 
-__all__ = ["banque_exemple", "commande_report_hub", "dossier_hub", "executer_rapport_hub", "notebook_hub",
+__all__ = ["banque_exemple", "dossier_hub", "executer_rapport_hub", "notebook_hub",
            "verifier_parametres"]
 
 
@@ -115,12 +114,14 @@ def executer_rapport_hub(chemin_banque: str | Path, filiere: str, sortie: str | 
                          notebook: str | Path | None = None) -> Resultat:
     """Produit le rapport de hub dans ``sortie/<filière>-<départements>/`` (``rapport.html`` et notebook).
 
-    Les paramètres invalides lèvent :class:`ErreurBanque` ; un échec d'exécution est rendu
+    Les paramètres invalides lèvent :class:`ErreurBanque` ; un dossier de sortie où l'on ne
+    peut pas écrire, :class:`~clusterlib.fichiers.ErreurSortie` ; un échec d'exécution est rendu
     comme pour les rapports de cluster (``etat="echec"``, journal gardé).
     """
     debut = time.monotonic()
     chemin_banque = Path(chemin_banque).resolve()
     sortie = Path(sortie)
+    verifier_ecriture(sortie, "clusterlib report-hub")
     departements = [d.strip() for d in departements or [] if d.strip()] or None
     nom, _ = verifier_parametres(chemin_banque, filiere, departements, campagne)
     notebook = Path(notebook) if notebook else notebook_hub()
@@ -157,35 +158,3 @@ def executer_rapport_hub(chemin_banque: str | Path, filiere: str, sortie: str | 
         return Resultat(chemin_banque, "fait", cluster=nom, dossier=cible, duree=time.monotonic() - debut)
     finally:
         shutil.rmtree(temporaire, ignore_errors=True)
-
-
-def commande_report_hub(chemin_banque: Path, filiere: str, sortie: Path, *, departements: Sequence[str] | None,
-                        campagne: str | None, formats: Sequence[str], delai: int) -> int:
-    """La commande ``clusterlib report-hub`` ; renvoie le code de sortie."""
-    from tqdm import tqdm
-
-    erreur = _sortie_utilisable(sortie)
-    if erreur:
-        print(f"clusterlib report-hub : {erreur}", file=sys.stderr)
-        return 2
-    barre = tqdm(total=1, desc="Rapport de hub", unit="rapport", file=sys.stderr, disable=None,
-                 bar_format="{desc} : {n_fmt}/{total_fmt} |{bar}| {elapsed}")
-    try:
-        resultat = executer_rapport_hub(chemin_banque, filiere, sortie, departements=departements,
-                                        campagne=campagne, formats=formats, delai=delai)
-    except ErreurBanque as exc:
-        barre.close()
-        print(f"clusterlib report-hub : {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        barre.close()
-        print("\nInterrompu : aucun rapport à moitié écrit n'a été laissé.", file=sys.stderr)
-        return 130
-    barre.update(1)
-    barre.close()
-    if resultat.etat != "fait":
-        print(f"Échec du rapport de hub : {resultat.messages[0] if resultat.messages else 'cause inconnue'}"
-              + (f" (journal : {resultat.journal})" if resultat.journal else ""))
-        return 1
-    print(f"Rapport de hub : {resultat.dossier}/rapport.html ({resultat.duree:.0f} s)")
-    return 0

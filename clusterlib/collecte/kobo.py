@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import sys
 import tempfile
 from collections import Counter
 from contextlib import ExitStack
@@ -49,16 +48,15 @@ from clusterlib.collecte.xlsform import (
     lire_formulaire,
 )
 from clusterlib.donnees.lecture import lignes_feuille, lire_csv, lire_jeu, ouvrir_classeur, table_depuis_lignes
-from clusterlib.donnees.problemes import ErreurDonnees, Probleme
+from clusterlib.donnees.problemes import Probleme
 from clusterlib.donnees.validation import lire_nombre, valider_jeu
-from clusterlib.fichiers import ErreurSortie, ecriture_atomique, meme_fichier, message_systeme, verifier_sortie
+from clusterlib.fichiers import ErreurSortie, ecriture_atomique, meme_fichier, verifier_sortie
 from clusterlib.referentiel import cle_normalisee, regles
 
 __all__ = [
     "COLONNE_SOUMISSION",
     "FICHIER_REPONSES",
     "BilanImport",
-    "commande_import_kobo",
     "importer_kobo",
     "lire_export",
 ]
@@ -818,9 +816,12 @@ def importer_kobo(export: str | Path, formulaire: str | Path, destination: str |
     Renvoie un :class:`BilanImport` ; si ``bilan.erreurs`` n'est pas vide, rien n'a été écrit.
     Lève :class:`~clusterlib.collecte.xlsform.ErreurFormulaire` si le formulaire est illisible ou n'est
     pas un formulaire de clusterlib, :class:`~clusterlib.fichiers.ErreurSortie` si ``destination``
-    se trouve dans un autre jeu de données ou si l'import écraserait l'export ou le formulaire.
+    n'est pas un dossier, se trouve dans un autre jeu de données ou si l'import écraserait l'export ou le formulaire.
     """
     export, destination = Path(export), Path(destination)
+    if destination.suffix.lower() in (".xlsx", ".xls") or destination.is_file():
+        raise ErreurSortie(f"clusterlib import-kobo : {destination} n'est pas un dossier ; l'import écrit dans le "
+                           "dossier d'un cluster (cluster.yml et tables CSV)")
     verifier_sortie(destination, commande="clusterlib import-kobo", dossier=True, jeu_admis=True)
     form = lire_formulaire(formulaire)
     nature = form.nature
@@ -916,33 +917,3 @@ def importer_kobo(export: str | Path, formulaire: str | Path, destination: str |
     finally:
         shutil.rmtree(essai, ignore_errors=True)
     return bilan
-
-
-def commande_import_kobo(export: str | Path, formulaire: str | Path, destination: str | Path) -> int:
-    """Commande ``clusterlib import-kobo`` : importe, affiche le résumé, renvoie le code de sortie.
-
-    0 : jeu écrit (des lignes ont pu être rejetées, le résumé les liste) ; 1 : export ou jeu
-    en erreur, rien n'est écrit ; 2 : formulaire ou destination inutilisable.
-    """
-    destination = Path(destination)
-    if destination.suffix.lower() in (".xlsx", ".xls") or destination.is_file():
-        print(f"clusterlib import-kobo : {destination} n'est pas un dossier ; l'import écrit dans le dossier d'un "
-              "cluster (cluster.yml et tables CSV)", file=sys.stderr)
-        return 2
-    try:
-        bilan = importer_kobo(export, formulaire, destination)
-    except ErreurFormulaire as exc:
-        print(f"clusterlib import-kobo : {exc}", file=sys.stderr)
-        return 2
-    except ErreurSortie as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except ErreurDonnees as exc:
-        print(str(exc))
-        return 1
-    except OSError as exc:
-        print(f"clusterlib import-kobo : écriture impossible ({message_systeme(exc)})", file=sys.stderr)
-        return 1
-    print(bilan.resume())
-    return 1 if bilan.erreurs else 0
-

@@ -28,7 +28,7 @@ from clusterlib import referentiel
 from clusterlib.donnees.lecture import lire_csv, lire_jeu
 from clusterlib.donnees.problemes import ErreurDonnees, lettre_colonne
 from clusterlib.donnees.validation import lire_nombre
-from clusterlib.fichiers import ErreurSortie, ecrire_atomique, ecriture_atomique, message_systeme, verifier_sortie
+from clusterlib.fichiers import ErreurSortie, ecrire_atomique, ecriture_atomique, verifier_sortie
 from clusterlib.presentation.echappement import neutraliser_cellule, proteger_classeur
 from clusterlib.referentiel import Colonne, regles
 
@@ -36,12 +36,13 @@ __all__ = [
     "FEUILLE_LIRE",
     "FEUILLE_LISTES",
     "JeuTexte",
+    "ModelesEcrits",
     "classeur_modele",
-    "commande_templates",
     "ecrire_csv",
     "ecrire_dossier",
     "ecrire_jeu",
     "ecrire_modele",
+    "ecrire_modeles",
     "lire_jeu_texte",
     "texte_csv",
     "texte_fiche_yaml",
@@ -550,52 +551,53 @@ def ecrire_modele(chemin: str | Path, jeu: JeuTexte | None = None) -> Path:
     return chemin
 
 
-# --- Commande ----------------------------------------------------------------------------------------
+# --- Modèles et formulaires d'une campagne de collecte --------------------------------------------
 
 DOSSIER_FORMULAIRES = "kobo"
 
 
-def commande_templates(dossier: str | Path) -> int:
-    """Commande ``clusterlib templates`` : écrit le modèle Excel et les formulaires XLSForm.
+@dataclass(frozen=True)
+class ModelesEcrits:
+    """Ce que :func:`ecrire_modeles` a écrit.
+
+    ``formulaires`` : pour chaque formulaire XLSForm écrit, son chemin et ``None`` s'il est
+    accepté par pyxform, sinon le message (en français) qui dit pourquoi il est refusé.
+    """
+
+    modele: Path
+    dossier_formulaires: Path
+    formulaires: tuple[tuple[Path, str | None], ...]
+
+    @property
+    def refuses(self) -> list[str]:
+        """Les messages des formulaires refusés par pyxform (vide si tous sont acceptés)."""
+        return [message for _, message in self.formulaires if message is not None]
+
+
+def ecrire_modeles(dossier: str | Path) -> ModelesEcrits:
+    """Écrit le modèle Excel et les formulaires XLSForm (ce que fait ``clusterlib templates``).
 
     ``dossier/modele_cluster.xlsx`` et ``dossier/kobo/*.xlsx`` (grille et quatre fiches de
-    l'annexe 2), chaque formulaire étant vérifié par pyxform. Renvoie 0 si tout est écrit,
-    1 si un formulaire est refusé par pyxform, 2 si ``dossier`` est un fichier.
+    l'annexe 2) ; chaque formulaire est ensuite converti par pyxform, et un refus est rendu
+    dans :attr:`ModelesEcrits.formulaires` (le fichier reste écrit). Lève
+    :class:`~clusterlib.fichiers.ErreurSortie` si ``dossier`` est un fichier ou touche un jeu
+    de données, ``OSError`` si l'écriture échoue.
     """
-    import sys
-
     from clusterlib.collecte.xlsform import ErreurFormulaire, convertir, ecrire_formulaires
 
     dossier = Path(dossier)
     if dossier.exists() and not dossier.is_dir():
-        print(f"clusterlib templates : {dossier} est un fichier ; attendu : un dossier (créé s'il n'existe pas)",
-              file=sys.stderr)
-        return 2
-    try:
-        verifier_sortie(dossier, commande="clusterlib templates", dossier=True)
-        verifier_sortie(dossier / DOSSIER_FORMULAIRES, commande="clusterlib templates", dossier=True)
-    except ErreurSortie as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    try:
-        modele = ecrire_modele(dossier / NOM_MODELE)
-        formulaires = ecrire_formulaires(dossier / DOSSIER_FORMULAIRES)
-    except ErreurSortie as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"clusterlib templates : écriture impossible ({message_systeme(exc)})", file=sys.stderr)
-        return 1
-    print(f"Modèle Excel : {modele}")
-    print(f"Formulaires KoboToolbox / ODK Collect (dans {dossier / DOSSIER_FORMULAIRES}) :")
-    code = 0
-    for chemin in formulaires:
+        raise ErreurSortie(f"clusterlib templates : {dossier} est un fichier ; attendu : un dossier (créé s'il "
+                           "n'existe pas)")
+    verifier_sortie(dossier, commande="clusterlib templates", dossier=True)
+    verifier_sortie(dossier / DOSSIER_FORMULAIRES, commande="clusterlib templates", dossier=True)
+    modele = ecrire_modele(dossier / NOM_MODELE)
+    verifies: list[tuple[Path, str | None]] = []
+    for chemin in ecrire_formulaires(dossier / DOSSIER_FORMULAIRES):
         try:
             convertir(chemin)
-            print(f"  - {chemin.name}")
         except ErreurFormulaire as exc:
-            print(f"  - {exc}")
-            code = 1
-    print("À charger dans KoboToolbox (Projet > Remplacer le formulaire) ou dans ODK Central ; les exports "
-          "s'importent avec « clusterlib import-kobo ».")
-    return code
+            verifies.append((chemin, str(exc)))
+        else:
+            verifies.append((chemin, None))
+    return ModelesEcrits(modele, dossier / DOSSIER_FORMULAIRES, tuple(verifies))

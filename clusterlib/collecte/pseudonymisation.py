@@ -54,7 +54,6 @@ import re
 import secrets
 import shutil
 import stat
-import sys
 import tempfile
 import unicodedata
 from collections import Counter
@@ -81,7 +80,6 @@ __all__ = [
     "ErreurCommande",
     "Pseudonymiseur",
     "avertissement_droits_cle",
-    "commande_pseudonymise",
     "lire_cle",
     "noms_ecrits",
     "plier",
@@ -924,29 +922,3 @@ def pseudonymiser(source: str | Path, destination: str | Path, fichier_cle: str 
     finally:
         shutil.rmtree(temporaire, ignore_errors=True)
     return bilan
-
-
-def commande_pseudonymise(source: str | Path, destination: str | Path, fichier_cle: str | Path) -> int:
-    """Commande ``clusterlib pseudonymise`` : écrit la copie, affiche les colonnes changées, renvoie le code.
-
-    0 : copie écrite ; 1 : jeu source invalide ; 2 : arguments inutilisables (clé illisible comprise).
-    Les avertissements (clé lisible par d'autres) vont sur la sortie d'erreur.
-    """
-    try:
-        bilan = pseudonymiser(source, destination, fichier_cle)
-    except (ErreurCommande, ErreurCle) as exc:
-        print(f"clusterlib pseudonymise : {exc}", file=sys.stderr)
-        return 2
-    except ErreurDonnees as exc:
-        print(str(exc))
-        return 1
-    except OSError as exc:
-        raison = {13: "droits insuffisants", 28: "disque plein", 30: "support en lecture seule"}.get(
-            exc.errno or 0, "erreur du système de fichiers")
-        print(f"clusterlib pseudonymise : écriture impossible ({raison}) : {exc.filename or destination}",
-              file=sys.stderr)
-        return 1
-    for avertissement in bilan.avertissements:
-        print(f"clusterlib pseudonymise : {avertissement}", file=sys.stderr)
-    print(bilan.resume())
-    return 0

@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager
@@ -50,6 +51,7 @@ __all__ = [
     "FORMATS",
     "MARQUEUR_LOT",
     "MARQUEUR_RAPPORT",
+    "BilanRapports",
     "Resultat",
     "ecrire_synthese",
     "executer_lot",
@@ -57,9 +59,11 @@ __all__ = [
     "lire_marqueur",
     "nettoyer_restes",
     "notebook_rapport",
+    "produire_rapports",
     "rapports_presents",
     "resume_cluster",
     "resumes_cluster",
+    "verifier_ecriture",
     "verifier_sortie_rapports",
     "verrou_rapports",
 ]
@@ -771,7 +775,8 @@ def classeur_synthese(synthese: pd.DataFrame) -> bytes:
     return tampon.getvalue()
 
 
-def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat], *, pdf: bool = False) -> pd.DataFrame:
+def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat], *, pdf: bool = False,
+                    annonce: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Écrit la synthèse : ``synthese.csv`` (Excel en français), ``synthese.xlsx``, ``index.html`` et, avec
     ``pdf=True``, ``synthese.pdf`` (la page d'index imprimée) — tous les rapports présents dans ``sortie``
     et les clusters de ``resultats`` qui n'ont pas pu être traités.
@@ -780,6 +785,8 @@ def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat], *, pdf: b
     décrit toujours ce qui est sur le disque. Le dossier est verrouillé pendant l'écriture.
     ``synthese.csv`` : séparateur « ; », virgule décimale, UTF-8 avec BOM, valeurs arrondies,
     « oui » / « non » — ce que lit Excel réglé en français, sans assistant d'import.
+    Si le PDF ne peut pas être imprimé, le message va à ``annonce`` (par défaut un avertissement
+    Python) et le reste de la synthèse est écrit.
     """
     sortie = Path(sortie)
     with verrou_rapports(sortie):
@@ -794,8 +801,12 @@ def ecrire_synthese(sortie: str | Path, resultats: Sequence[Resultat], *, pdf: b
             try:
                 imprimer_pdf(sortie / "index.html", sortie / "synthese.pdf")
             except ErreurPdf as exc:
-                print(f"clusterlib report : {exc}", file=sys.stderr)
+                (annonce or _avertir)(f"{_COMMANDE} : {exc}")
     return synthese
+
+
+def _avertir(message: str) -> None:
+    warnings.warn(message, stacklevel=3)
 
 
 def _page_index(sortie: Path, synthese: pd.DataFrame, resultats: Sequence[Resultat], *, pdf: bool = False) -> str:
@@ -855,18 +866,47 @@ th{{background:#eee}}a.pdf{{font-size:.85em;margin-left:.4em}}
     return finaliser_html(page)
 
 
-def _sortie_utilisable(sortie: Path) -> str | None:
-    """Message d'erreur si l'on ne peut pas écrire dans ``sortie``, sinon ``None``."""
+def verifier_ecriture(sortie: str | Path, commande: str = _COMMANDE) -> None:
+    """Crée ``sortie`` si besoin et y essaie l'écriture d'un fichier (effacé aussitôt).
+
+    Lève :class:`~clusterlib.fichiers.ErreurSortie` (message en français préfixé par
+    ``commande``) si le dossier ne peut pas être créé ou si l'on ne peut pas y écrire.
+    """
+    sortie = Path(sortie)
     try:
         sortie.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=sortie, prefix=".clusterlib-essai-"):
             pass
     except OSError as exc:
-        return f"impossible d'écrire dans le dossier de sortie {sortie} ({message_systeme(exc)})"
-    return None
+        raise ErreurSortie(f"{commande} : impossible d'écrire dans le dossier de sortie {sortie} "
+                           f"({message_systeme(exc)})") from None
 
 
-def commande_report(
+@dataclass(frozen=True)
+class BilanRapports:
+    """Ce que :func:`produire_rapports` a fait : un :class:`Resultat` par cluster, la synthèse écrite."""
+
+    sortie: Path
+    resultats: list[Resultat]
+    synthese: pd.DataFrame
+    formats: tuple[str, ...]
+
+    def par_etat(self, etat: str) -> list[Resultat]:
+        """Les résultats dans l'état ``etat`` (``"fait"``, ``"invalide"`` ou ``"echec"``), dans l'ordre du lot."""
+        return [r for r in self.resultats if r.etat == etat]
+
+    @property
+    def complet(self) -> bool:
+        """Vrai si chaque cluster du lot a son rapport."""
+        return all(r.etat == "fait" for r in self.resultats)
+
+    @property
+    def fichier_principal(self) -> str:
+        """Le fichier du rapport qui le représente : HTML s'il est gardé, sinon PDF, sinon le notebook."""
+        return "rapport.html" if "html" in self.formats else "rapport.pdf" if "pdf" in self.formats else "rapport.ipynb"
+
+
+def produire_rapports(
     chemins: Sequence[Path],
     sortie: Path,
     *,
@@ -876,59 +916,21 @@ def commande_report(
     disposition: str = "valuelinks",
     delai: int = DELAI_CELLULE,
     moteur: str = MOTEUR_DEFAUT,
-) -> int:
-    """La commande ``clusterlib report`` : rapports, synthèse, bilan en français ; renvoie le code de sortie."""
-    from tqdm import tqdm
+    progression: Callable[[Resultat], None] | None = None,
+    annonce: Callable[[str], None] | None = None,
+) -> BilanRapports:
+    """Ce que fait ``clusterlib report`` : vérifie la sortie, produit les rapports, écrit la synthèse.
 
-    try:
-        verifier_sortie_rapports(sortie, chemins)
-    except ErreurSortie as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    erreur = _sortie_utilisable(sortie)
-    if erreur:
-        print(f"{_COMMANDE} : {erreur}", file=sys.stderr)
-        return 2
-    barre = tqdm(total=len(chemins), desc="Rapports", unit="cluster", file=sys.stderr,
-                 disable=None, bar_format="{desc} : {n_fmt}/{total_fmt} |{bar}| {elapsed}")
-    try:
-        with verrou_rapports(sortie, annonce=lambda message: print(message, file=sys.stderr, flush=True)):
-            resultats = executer_lot(chemins, sortie, campagne=campagne, disposition=disposition, formats=formats,
-                                     travaux=travaux, delai=delai, progression=lambda _r: barre.update(1),
-                                     moteur=moteur)
-            barre.close()
-            synthese = ecrire_synthese(sortie, resultats, pdf="pdf" in formats)
-    except ErreurSortie as exc:
-        barre.close()
-        print(exc, file=sys.stderr)
-        return 2
-    except OSError as exc:  # disque plein pendant la synthèse, dossier retiré en cours de route…
-        barre.close()
-        print(f"{_COMMANDE} : écriture impossible ({message_systeme(exc)})", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        barre.close()
-        print("\nInterrompu : aucun rapport à moitié écrit n'a été laissé ; les rapports déjà faits sont gardés.",
-              file=sys.stderr)
-        return 130
-    faits = [r for r in resultats if r.etat == "fait"]
-    invalides = [r for r in resultats if r.etat == "invalide"]
-    echecs = [r for r in resultats if r.etat == "echec"]
-    print(f"Rapports : {len(faits)} produit(s), {len(invalides)} cluster(s) invalide(s), "
-          f"{len(echecs)} échec(s), sur {len(resultats)} — dossier {sortie}")
-    for r in faits:
-        principal = "rapport.html" if "html" in formats else "rapport.pdf" if "pdf" in formats else "rapport.ipynb"
-        print(f"  fait      {r.chemin} → {r.dossier}/{principal} ({r.duree:.0f} s)")
-        for message in r.messages:
-            print(f"    - {message}")
-    for r in invalides:
-        print(f"  invalide  {r.chemin}")
-        for message in r.messages:
-            print(f"    - {message}")
-    for r in echecs:
-        print(f"  échec     {r.chemin} : {r.messages[0] if r.messages else 'cause inconnue'}"
-              + (f" (journal : {r.journal})" if r.journal else ""))
-    if len(synthese):
-        print(f"Synthèse ({len(synthese)} rapport(s) dans le dossier) : {sortie / 'index.html'}, "
-              f"{sortie / 'synthese.xlsx'} et {sortie / 'synthese.csv'}")
-    return 0 if len(faits) == len(resultats) else 1
+    ``progression`` est appelé après chaque cluster ; ``annonce`` reçoit les messages à dire
+    pendant le travail (attente du verrou, PDF de la synthèse impossible). Lève
+    :class:`~clusterlib.fichiers.ErreurSortie` si la sortie est refusée (rien n'est écrit),
+    ``OSError`` si l'écriture échoue en route ; un Ctrl-C (``KeyboardInterrupt``) ne laisse
+    aucun rapport à moitié écrit.
+    """
+    verifier_sortie_rapports(sortie, chemins)
+    verifier_ecriture(sortie)
+    with verrou_rapports(sortie, annonce=annonce):
+        resultats = executer_lot(chemins, sortie, campagne=campagne, disposition=disposition, formats=formats,
+                                 travaux=travaux, delai=delai, progression=progression, moteur=moteur)
+        synthese = ecrire_synthese(sortie, resultats, pdf="pdf" in formats, annonce=annonce)
+    return BilanRapports(Path(sortie), resultats, synthese, tuple(formats))
