@@ -285,7 +285,8 @@ def convertir(chemin: str | Path, valider: bool = False) -> str:
     try:
         return convert(str(chemin), warnings=avertissements, validate=valider).xform
     except Exception as exc:  # pyxform et ODK Validate lèvent des erreurs de types variés
-        raise ErreurFormulaire(f"{chemin.name} : formulaire refusé ({type(exc).__name__}) : {exc}") from exc
+        raise ErreurFormulaire(f"{chemin.name} : formulaire refusé par pyxform (message de l'outil, en anglais) : "
+                               f"{exc}") from exc
 
 
 # --- Relecture d'un XLSForm ---------------------------------------------------------------------
@@ -359,7 +360,7 @@ def lire_formulaire(chemin: str | Path) -> Formulaire:
         classeur = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
     except Exception as exc:  # fichier abîmé, pas un classeur, etc.
         raise ErreurFormulaire(f"{chemin.name} : ce n'est pas un formulaire XLSForm lisible "
-                               f"({type(exc).__name__}) ; attendu : un des fichiers .xlsx écrits par "
+                               "(fichier abîmé ou qui n'est pas un classeur .xlsx) ; attendu : un des fichiers .xlsx écrits par "
                                "« clusterlib templates »") from exc
     try:
         if "survey" not in classeur.sheetnames:
