@@ -360,8 +360,8 @@ def lire_formulaire(chemin: str | Path) -> Formulaire:
         classeur = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
     except Exception as exc:  # fichier abîmé, pas un classeur, etc.
         raise ErreurFormulaire(f"{chemin.name} : ce n'est pas un formulaire XLSForm lisible "
-                               "(fichier abîmé ou qui n'est pas un classeur .xlsx) ; attendu : un des fichiers .xlsx écrits par "
-                               "« clusterlib templates »") from exc
+                               "(fichier abîmé ou qui n'est pas un classeur .xlsx) ; attendu : un des "
+                               "fichiers .xlsx écrits par « clusterlib templates »") from exc
     try:
         if "survey" not in classeur.sheetnames:
             raise ErreurFormulaire(f"{chemin.name} : feuille « survey » absente ; ce n'est pas un formulaire "
