@@ -6,6 +6,7 @@ import copy
 import re
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import yaml
@@ -71,7 +72,8 @@ def test_pages_de_module_lisent_le_referentiel() -> None:
     sommaire = yaml.safe_load((RACINE / "_toc.yml").read_text(encoding="utf-8"))
     former = next(p for p in sommaire["parts"] if p["caption"] == "Former")["chapters"][0]
     assert former["file"] == "book/formation/index"
-    assert [s["file"] for s in former["sections"]] == [f"book/formation/module-{n}" for n in formation.numeros_modules()]
+    attendues = [f"book/formation/module-{n}" for n in formation.numeros_modules()]
+    assert [s["file"] for s in former["sections"]] == attendues
     assert "{formation-vue-ensemble}" in (RACINE / "book/formation/index.md").read_text(encoding="utf-8")
     for n in formation.numeros_modules():
         texte = (RACINE / f"book/formation/module-{n}.md").read_text(encoding="utf-8")
@@ -83,7 +85,7 @@ def test_pages_de_module_lisent_le_referentiel() -> None:
 
 
 class _Env:
-    found_docs = {"book/supports/tableaux-vierges", "book/04-accompagnement/planification"}
+    found_docs: ClassVar[set[str]] = {"book/supports/tableaux-vierges", "book/04-accompagnement/planification"}
 
 
 def test_vue_et_page_de_module_donnent_la_meme_duree() -> None:

@@ -251,7 +251,8 @@ def support_html(numero: int, exercices: Mapping[str, tuple[str, str]] | None = 
         f"<p class=\"entete\">{e(cours['titre'])} · support imprimable</p>",
         f"<h1>Module {numero} — {e(m['titre'])}</h1>",
         f"<p><strong>Durée :</strong> {e(duree_libelle(m['duree_jours']))}. "
-        f"<strong>Groupe :</strong> {cours['taille_groupe']['min']} à {cours['taille_groupe']['max']} participants.</p>",
+        f"<strong>Groupe :</strong> {cours['taille_groupe']['min']} à {cours['taille_groupe']['max']} "
+        "participants.</p>",
         "<h2>À la fin du module, vous saurez</h2>", _liste(m["objectifs"]),
         "<h2>Plan de séance</h2>",
     ]
