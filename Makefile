@@ -41,7 +41,10 @@ livre: $(STAMP) _build/.sources-exemples
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 # Édition du formateur : solutions dépliées et notes pour le formateur (book/_ext/edition.py).
-livre-formateur: $(STAMP)
+# Les notebooks exécutés pour l'édition des apprenants servent tels quels (même cache, copié).
+livre-formateur: $(STAMP) _build/.sources-exemples
+	@if [ -d _build/.jupyter_cache ]; then mkdir -p _build/formateur/_build && rm -rf _build/formateur/_build/.jupyter_cache \
+	  && cp -a _build/.jupyter_cache _build/formateur/_build/; fi
 	CLUSTERS_EDITION=formateur $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/formateur
 	@echo "Édition du formateur : _build/formateur/_build/html/index.html"
 

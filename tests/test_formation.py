@@ -85,7 +85,7 @@ def test_pages_de_module_lisent_le_referentiel() -> None:
 
 
 class _Env:
-    found_docs: ClassVar[set[str]] = {"book/supports/tableaux-vierges", "book/04-accompagnement/planification"}
+    found_docs: ClassVar[set[str]] = {"book/supports/tableaux-vierges", "book/annexes/fiches-collecte"}
 
 
 def test_vue_et_page_de_module_donnent_la_meme_duree() -> None:
@@ -104,6 +104,8 @@ def test_deroule_un_bloc_par_creneau_avec_liens() -> None:
     assert "Jour 2" in lignes
     assert "{doc}`tableaux vierges 7 à 11 </book/supports/tableaux-vierges>`" in lignes
     assert "{numref}`ex-accomp-tableau11`" in lignes
+    module4 = "\n".join(ext_formation.lignes_module(4, "deroule", _Env()))
+    assert "{doc}`fiches de collecte imprimées (annexe 2) </book/annexes/fiches-collecte>`" in module4
     assert "|" not in lignes  # pas de tableau large
 
 

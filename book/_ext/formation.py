@@ -60,7 +60,8 @@ def _lien_doc(document: str, env: Any) -> str:
 
 def _lien_materiel(objet: str, document: str, env: Any) -> str:
     if document and document in env.found_docs:
-        return f"{{doc}}`{_md(objet)} </{document}>`"
+        texte = objet.replace("`", "'").replace("<", "‹").replace(">", "›")  # pas d'échappement dans un rôle
+        return f"{{doc}}`{texte} </{document}>`"
     return _md(objet)
 
 
