@@ -2,7 +2,7 @@
 #   make        prépare .venv depuis requirements.lock, vérifie les clusters d'exemple,
 #               construit le livre dans _build/html
 #   make test   prépare .venv de la même façon et lance toute la suite de tests
-# Autres cibles : make pdf (édition imprimable), make rapports, make livre, make echantillons,
+# Autres cibles : make pdf (édition imprimable), make rapports, make livre, make livre-formateur, make echantillons,
 #                 make lint, make verrou, make clean
 
 PYTHON ?= python3
@@ -16,7 +16,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 PAQUETS_LATEX := texlive-xetex texlive-lang-french texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf latexmk
 SOURCES_EXEMPLES := $(shell find clusterlib data notebooks -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: all test livre echantillons rapports pdf lint verrou clean navigateur
+.PHONY: all test livre livre-formateur echantillons rapports pdf lint verrou clean navigateur
 
 all: echantillons navigateur livre rapports
 
@@ -39,6 +39,14 @@ _build/.sources-exemples: $(SOURCES_EXEMPLES)
 
 livre: $(STAMP) _build/.sources-exemples
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+# Édition du formateur : solutions dépliées et notes pour le formateur (book/_ext/edition.py).
+# Les notebooks exécutés pour l'édition des apprenants servent tels quels (même cache, copié).
+livre-formateur: $(STAMP) _build/.sources-exemples
+	@if [ -d _build/.jupyter_cache ]; then mkdir -p _build/formateur/_build && rm -rf _build/formateur/_build/.jupyter_cache \
+	  && cp -a _build/.jupyter_cache _build/formateur/_build/; fi
+	CLUSTERS_EDITION=formateur $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/formateur
+	@echo "Édition du formateur : _build/formateur/_build/html/index.html"
 
 rapports: $(STAMP)
 	$(VENV)/bin/clusterlib report $(sort $(wildcard data/samples/*/ data/samples/*.xlsx)) --out _build/rapports --jobs 2

@@ -23,6 +23,7 @@ __all__ = [
     "cle_normalisee",
     "codes",
     "colonnes",
+    "cours",
     "description_colonnes",
     "enumeration",
     "enumerations",
@@ -267,6 +268,22 @@ def niveaux_notes() -> pd.DataFrame:
             "description": " ".join(n["description"].split()),
         })
     return pd.DataFrame(lignes)
+
+
+# --- Cours de formation des coachs ------------------------------------------------------------
+
+
+def cours() -> dict[str, Any]:
+    """Le référentiel du cours de formation des coachs (``cours.yml``), copie modifiable.
+
+    Clés : ``cours`` (titre, public, taille du groupe…), ``modules`` (numéro, titre, durée,
+    objectifs, pages, outils, déroulé, évaluation, support imprimable), ``documents_materiel``
+    et ``stage``. Les tableaux en sont tirés par :mod:`clusterlib.presentation.formation`.
+
+    >>> [m["numero"] for m in cours()["modules"]]
+    [1, 2, 3, 4, 5, 6, 7]
+    """
+    return copy.deepcopy(_lire("cours.yml"))
 
 
 def fichiers() -> tuple[str, ...]:
