@@ -37,3 +37,37 @@ def test_tableau_md_garde_le_texte_des_cellules() -> None:
     assert "<script>" not in md and "&lt;script&gt;" in md
     assert md.count("|") == 12 and "a/b" in md  # 3 lignes de 4 barres : la barre de « a|b » est neutralisée
     assert "](javascript" not in md
+
+
+def test_formateurs_de_nombres_et_de_textes() -> None:
+    from clusterlib.presentation.affichage import ecart, nombre_court, part, texte_brut, valeur_comparaison
+
+    assert nombre_court(1.75) == "1,75" and nombre_court(2.0) == "2"
+    assert ecart(0.25) == "+0,25" and ecart(-0.5) == "-0,50" and ecart(float("nan")) == "—"
+    assert part(0.257) == "26\u202f%" and part(None) == "—"
+    assert texte_brut("<b>*x*_y</b>") == "&lt;b&gt;&#42;x&#42;&#95;y&lt;/b&gt;"
+    assert valeur_comparaison("reseau/taux_respect", 0.5) == "50,0\u202f%"
+    assert valeur_comparaison("economie/valeur_ajoutee_totale", 2_500_000) == "2,5\u202fM\u202fFCFA"
+    assert valeur_comparaison("scores/global", 2.456) == "2,46"
+    assert valeur_comparaison("scores/global", float("nan")) == "—"
+
+
+def test_image_png_legere_plus_petite() -> None:
+    figure, ax = plt.subplots()
+    ax.plot(range(50), [i * i for i in range(50)])
+    normale = image_png(figure).data
+    figure, ax = plt.subplots()
+    ax.plot(range(50), [i * i for i in range(50)])
+    legere = image_png(figure, leger=True).data
+    assert legere[:4] == b"\x89PNG" and len(legere) < len(normale)
+
+
+def test_montrer_depuis_le_fichier_enregistre(tmp_path: Path) -> None:
+    figure, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([1, 2], [3, 4])
+    montrer(figure, "essai", tmp_path, dpi=150, depuis_fichier=True, afficher=False)
+    assert (tmp_path / "essai.png").exists() and not plt.fignum_exists(figure.number)
+    import pytest
+
+    with pytest.raises(ValueError, match="nom de fichier manquant"):
+        montrer(plt.subplots()[0], None, tmp_path)

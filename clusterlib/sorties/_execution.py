@@ -21,6 +21,23 @@ from typing import Any
 # noyaux en parallèle ne se disputent pas le fichier SQLite de l'historique d'IPython.
 ARGUMENTS_NOYAU = ["--HistoryManager.hist_file=:memory:"]
 
+# Étiquette des cellules propres au livre dans un notebook modèle de rapport (présentation,
+# prérequis, exercices, « Et ensuite ? ») : le livre les montre, les rapports ne les ont jamais.
+ETIQUETTE_LIVRE = "livre-seulement"
+
+
+def cellules_du_rapport(chemin: str | Path) -> Any:
+    """Le notebook modèle lu dans ``chemin``, sans ses cellules marquées :data:`ETIQUETTE_LIVRE`.
+
+    Elles ne sont ni exécutées ni exportées : un rapport ne contient ni exercice ni squelette
+    de cours, et ses sorties ne dépendent que des cellules du rapport.
+    """
+    import nbformat
+
+    notebook = nbformat.read(str(chemin), as_version=4)
+    notebook.cells = [c for c in notebook.cells if ETIQUETTE_LIVRE not in c.get("metadata", {}).get("tags", [])]
+    return notebook
+
 
 def _ecarter_rfc3987_syntax() -> None:
     """Évite 1,3 s d'import inutile dans ce processus.
@@ -127,7 +144,7 @@ def executer(parametres: dict[str, Any], moteur: str = "papermill") -> None:
         try:
             import papermill  # pendant que le noyau démarre
 
-            notebook = papermill.execute_notebook(parametres["notebook"], None,
+            notebook = papermill.execute_notebook(cellules_du_rapport(parametres["notebook"]), None,
                                                   parameters=_parametres_papermill(parametres, temporaire),
                                                   km=noyau, **options)
         finally:
@@ -137,9 +154,11 @@ def executer(parametres: dict[str, Any], moteur: str = "papermill") -> None:
 
         from clusterlib.sorties import moteur_lot
 
-        notebook = papermill.execute_notebook(parametres["notebook"], None,
+        notebook = papermill.execute_notebook(cellules_du_rapport(parametres["notebook"]), None,
                                               parameters=_parametres_papermill(parametres, temporaire),
                                               engine_name=moteur_lot.NOM_MOTEUR, **options)
+    # Le notebook est passé déjà lu : papermill n'a pas vu son chemin, on le lui rend.
+    notebook.metadata.setdefault("papermill", {})["input_path"] = str(parametres["notebook"])
     finir(notebook, parametres)
 
 
