@@ -201,3 +201,24 @@ def test_commande_templates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     (tmp_path / "fichier").write_text("x", encoding="utf-8")
     assert main(["templates", "--out", str(tmp_path / "fichier")]) == 2
     assert "est un fichier" in capsys.readouterr().err
+
+
+def test_templates_relance_dans_le_meme_dossier(tmp_path: Path) -> None:
+    """Relancer « clusterlib templates » remplace un modèle vierge resté intact, jamais un modèle rempli."""
+    import openpyxl
+
+    from clusterlib.collecte import modeles_excel
+
+    ecrits = modeles_excel.ecrire_modeles(tmp_path / "modeles")
+    assert modeles_excel.modele_vierge_intact(ecrits.modele)
+    modeles_excel.ecrire_modeles(tmp_path / "modeles")  # deuxième passage : accepté
+    classeur = openpyxl.load_workbook(ecrits.modele)
+    classeur["acteurs"]["A2"] = "op-1"
+    classeur.save(ecrits.modele)
+    avant = ecrits.modele.read_bytes()
+    assert not modeles_excel.modele_vierge_intact(ecrits.modele)
+    with pytest.raises(modeles_excel.ErreurSortie, match="jeu de données d'un cluster"):
+        modeles_excel.ecrire_modeles(tmp_path / "modeles")
+    assert ecrits.modele.read_bytes() == avant
+    (tmp_path / "abime.xlsx").write_bytes(b"pas un classeur")
+    assert not modeles_excel.modele_vierge_intact(tmp_path / "abime.xlsx")

@@ -534,17 +534,59 @@ def classeur_modele(jeu: JeuTexte | None = None) -> Any:
     return classeur
 
 
+def _valeurs(feuille: Any) -> list[tuple[Any, ...]]:
+    """Les valeurs d'une feuille, lignes et colonnes vides de fin ôtées."""
+    lignes = []
+    for ligne in feuille.iter_rows(values_only=True):
+        valeurs = [None if v == "" else v for v in ligne]
+        while valeurs and valeurs[-1] is None:
+            valeurs.pop()
+        lignes.append(tuple(valeurs))
+    while lignes and not lignes[-1]:
+        lignes.pop()
+    return lignes
+
+
+def modele_vierge_intact(chemin: str | Path) -> bool:
+    """Vrai si ``chemin`` est un modèle vierge tel que clusterlib l'écrit, sans rien de saisi.
+
+    Le remplacer ne perd donc rien : c'est ce qui permet de relancer ``clusterlib templates``
+    dans le même dossier. Dès qu'une cellule diffère du modèle vierge (un acteur, le nom du
+    cluster…), le classeur est celui d'un cluster et n'est jamais remplacé.
+    """
+    import openpyxl
+
+    chemin = Path(chemin)
+    if not chemin.is_file() or chemin.stat().st_size > 5_000_000:
+        return False
+    try:
+        classeur = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
+    except Exception:  # classeur abîmé ou autre chose : on ne le remplace pas
+        return False
+    try:
+        vierge = classeur_modele(None)
+        if classeur.sheetnames != vierge.sheetnames:
+            return False
+        return all(_valeurs(classeur[nom]) == _valeurs(vierge[nom]) for nom in vierge.sheetnames)
+    except Exception:  # feuille illisible : prudence, on ne remplace pas
+        return False
+    finally:
+        classeur.close()
+
+
 def ecrire_modele(chemin: str | Path, jeu: JeuTexte | None = None) -> Path:
     """Écrit le modèle Excel (vide, ou rempli avec ``jeu``) dans ``chemin``, atomiquement.
 
     Si ``chemin`` est un dossier, le fichier s'y appelle ``modele_cluster.xlsx``. Le modèle ne
     s'écrit jamais dans le dossier d'un jeu de données ; vide, il ne remplace jamais le classeur
-    d'un cluster (:class:`~clusterlib.fichiers.ErreurSortie`).
+    d'un cluster (:class:`~clusterlib.fichiers.ErreurSortie`), seulement un modèle vierge resté
+    intact (:func:`modele_vierge_intact`).
     """
     chemin = Path(chemin)
     if chemin.suffix.lower() != ".xlsx":
         chemin = chemin / NOM_MODELE
-    verifier_sortie(chemin, commande="modèle Excel", dossier=False, jeu_admis=jeu is not None)
+    verifier_sortie(chemin, commande="modèle Excel", dossier=False,
+                    jeu_admis=jeu is not None or modele_vierge_intact(chemin))
     classeur = proteger_classeur(classeur_modele(jeu))  # aucune cellule venue des données n'est une formule
     with ecriture_atomique(chemin) as temporaire:
         classeur.save(temporaire)
