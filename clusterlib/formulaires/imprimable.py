@@ -140,7 +140,8 @@ def fiche_notation_grille(lignes_justification: int = 2) -> str:
     consigne = textes["note"]["aide"]
     corps = []
     for axe in grille["axes"]:
-        corps.append(f'<tr class="intertitre"><td colspan="4">Axe {axe["numero"]} : {echapper_html(axe["nom"])}</td></tr>')
+        corps.append(f'<tr class="intertitre"><td colspan="4">Axe {axe["numero"]} : '
+                     f'{echapper_html(axe["nom"])}</td></tr>')
         for ind in axe["indicateurs"]:
             corps.append(
                 f'<tr data-indicateur="{echapper_html(ind["id"])}"><td class="col-id">{echapper_html(ind["id"])}</td>'
