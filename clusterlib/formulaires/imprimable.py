@@ -4,6 +4,11 @@ Dans le livre publié (hors ligne, sur téléphone, sur papier), un formulaire i
 de noyau Python : il s'affiche alors comme une **fiche à remplir à la main** — chaque question
 avec ses cases à cocher (☐, ou ☒ pour une réponse déjà choisie), chaque zone de texte avec
 des lignes à écrire, les boutons en moins. Rien n'est chargé d'un autre site.
+
+:func:`fiche_notation_grille` donne, sans formulaire ni noyau, la fiche de notation de la
+grille des 24 indicateurs à imprimer pour un atelier sans ordinateur : les mêmes textes que le
+formulaire de notation (``grille.yml`` et ``fiches_collecte.yml``), une case par note et des
+lignes pour la justification.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from clusterlib import referentiel
+from clusterlib.presentation.echappement import echapper_html
 from clusterlib.presentation.format_fr import typographie_html
+from clusterlib.presentation.papier import cases, lignes_ecrire, page_papier
 
-__all__ = ["CSS_FICHE", "fiche_html", "mimebundle"]
+__all__ = ["CSS_FICHE", "CSS_NOTATION", "fiche_html", "fiche_notation_grille", "mimebundle"]
 
 CSS_FICHE = (
     "<style>.fiche-papier{font-size:.95em;max-width:100%;overflow-wrap:break-word}"
@@ -34,9 +42,7 @@ def _libelle(widget: Any) -> str:
 def _cases(widget: Any) -> str:
     options = list(getattr(widget, "_options_labels", ()) or ())
     choisie = getattr(widget, "index", None)
-    cases = "".join(f"<span>{'☒' if i == choisie else '☐'} {html.escape(str(o))}</span>"
-                    for i, o in enumerate(options))
-    return f'<div>{_libelle(widget)}<div class="cases">{cases}</div></div>'
+    return f"<div>{_libelle(widget)}{cases(options, choisie)}</div>"
 
 
 def _rendre(widget: Any) -> str:
@@ -93,3 +99,63 @@ def mimebundle(widget: Any, **kwargs: Any) -> Any:
     donnees = dict(donnees or {})
     donnees["text/html"] = fiche_html(widget)
     return (donnees, meta) if isinstance(bundle, tuple) else donnees
+
+
+CSS_NOTATION = (
+    "<style>"
+    ".fiche-notation .entete-fiche{display:grid;grid-template-columns:repeat(auto-fit,minmax(14em,1fr));gap:0 1.2em}"
+    ".fiche-notation table.papier-tableau td{padding:.15em .35em}"
+    ".fiche-notation .col-id{width:2.6em;white-space:nowrap}"
+    ".fiche-notation .col-note{width:9.5em}"
+    ".fiche-notation .col-note .cases{gap:0 .55em}"
+    ".fiche-notation .nom-indicateur{font-size:.92em}"
+    ".fiche-notation .echelle{display:flex;flex-wrap:wrap;gap:.1em 1.2em;margin:.2em 0 .4em}"
+    "@media print{.fiche-notation{font-size:8.5pt}.fiche-notation h3{margin:.2em 0}"
+    ".fiche-notation .ligne-ecrire{min-height:5.2mm;margin:0}"
+    ".fiche-notation .papier-tableau tr{break-inside:avoid}}"
+    "</style>"
+)
+"""Mise en page serrée de la fiche de notation (une feuille A4 recto verso à l'impression)."""
+
+
+def fiche_notation_grille(lignes_justification: int = 2) -> str:
+    """La fiche de notation de la grille de fonctionnement, à imprimer (HTML).
+
+    En tête : les champs de l'évaluation (cluster, campagne, évaluateur, date) et la consigne du
+    formulaire de notation (``fiches_collecte.yml``), puis l'échelle des notes (``grille.yml``).
+    Ensuite, axe par axe, une ligne par indicateur : son numéro, son nom officiel, une case par
+    note de l'échelle et ``lignes_justification`` lignes pour écrire la justification.
+    """
+    textes = referentiel.lire("fiches_collecte.yml")["grille"]
+    grille = referentiel.grille()
+    echelle = grille["echelle"]
+    notes = list(range(int(echelle["minimum"]), int(echelle["maximum"]) + 1))
+    libelles = {int(k): str(v) for k, v in echelle["libelles"].items()}
+    champs = "".join(
+        f'<div class="champ"><span class="etiquette">{echapper_html(q["libelle"])}</span>{lignes_ecrire(1)}</div>'
+        for q in textes["entete"]["questions"]
+    )
+    echelle_html = "".join(f"<span><strong>{n}</strong> = {echapper_html(libelles.get(n, ''))}</span>"
+                           for n in notes)
+    consigne = textes["note"]["aide"]
+    corps = []
+    for axe in grille["axes"]:
+        corps.append(f'<tr class="intertitre"><td colspan="4">Axe {axe["numero"]} : '
+                     f'{echapper_html(axe["nom"])}</td></tr>')
+        for ind in axe["indicateurs"]:
+            corps.append(
+                f'<tr data-indicateur="{echapper_html(ind["id"])}"><td class="col-id">{echapper_html(ind["id"])}</td>'
+                f'<td class="nom-indicateur">{echapper_html(ind["nom"])}</td>'
+                f'<td class="col-note">{cases(notes)}</td>'
+                f"<td>{lignes_ecrire(lignes_justification)}</td></tr>")
+    entete = ('<thead><tr><th scope="col">N°</th><th scope="col">Indicateur</th>'
+              '<th scope="col">Note (cocher)</th><th scope="col">Justification : faits observés, preuves</th>'
+              "</tr></thead>")
+    contenu = (
+        f'<div class="fiche-notation"><h3>{echapper_html(textes["titre"])}</h3>'
+        f'<div class="entete-fiche">{champs}</div>'
+        f'<p><span class="etiquette">Échelle des notes :</span></p><div class="echelle">{echelle_html}</div>'
+        f'<p class="papier-note">{echapper_html(consigne)}</p>'
+        f'<table class="papier-tableau">{entete}<tbody>{"".join(corps)}</tbody></table></div>'
+    )
+    return page_papier(CSS_NOTATION, contenu)
