@@ -21,9 +21,14 @@ from clusterlib.donnees import echantillons
 from clusterlib.donnees.modele import Cluster
 from clusterlib.presentation.format_fr import fcfa, millions_fcfa, nombre, pourcentage
 
-__all__ = ["valeurs_exemples", "valeurs_plan", "valeurs_comptes_producteur", "valeurs_indicateur",
-           "valeurs_action",
-           "valeurs_reseau"]
+__all__ = [
+    "valeurs_action",
+    "valeurs_comptes_producteur",
+    "valeurs_exemples",
+    "valeurs_indicateur",
+    "valeurs_plan",
+    "valeurs_reseau",
+]
 
 _MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
          "novembre", "décembre"]
