@@ -110,7 +110,7 @@ def valeurs_indicateur(cluster: Cluster, prefixe: str, indicateur: str) -> dict[
     suggestion = notation.suggestions(cluster).set_index("indicateur").loc[indicateur]
     return {
         f"{cle}_note_coachs": nombre(float(notes["score"].mean()), 0 if notes["score"].nunique() == 1 else 1),
-        f"{cle}_justification": str(notes["justification"].iloc[0]).strip(),
+        f"{cle}_justification": str(notes["justification"].iloc[0]).strip().rstrip("."),
         f"{cle}_valeur": pourcentage(float(suggestion["valeur"]), 0),
         f"{cle}_suggere": nombre(int(suggestion["score_suggere"])),
         f"{cle}_raison": str(suggestion["raison"]).split(" ; ")[0],
