@@ -1,0 +1,99 @@
+"""Les tableaux du livre portent le numéro du guide national (« Tableau 13 » = tableau 13 du guide).
+
+Sphinx (``numfig``) numérote les tableaux dans l'ordre où il les rencontre : le quinzième
+tableau du livre deviendrait « Tableau 15 » même s'il reproduit le tableau 12 du guide, et un
+formateur qui cite le guide perdrait ses apprenants. Cette extension reprend, juste après ce
+calcul, le numéro de chaque tableau :
+
+- un tableau nommé dans ``clusterlib/referentiel/tableaux_guide.yml`` (clé ``etiquette`` ou
+  ``reprises``) reçoit le numéro du guide ;
+- tout autre tableau numéroté reçoit le préfixe du dossier de sa page (« A.1 », « A.2 » en
+  annexe, « F.n » pour la formation, « L.n » ailleurs), compté dans l'ordre du livre.
+
+Les renvois ``{numref}`` et les légendes HTML (donc les PDF imprimés depuis le HTML) suivent.
+Une étiquette du référentiel qui ne correspond à aucun tableau du livre est signalée par un
+avertissement, qui fait échouer la construction stricte (``-W``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # clusterlib du dépôt
+
+journal = logging.getLogger(__name__)
+
+Numero = tuple[int | str, ...]
+
+
+def numeros_du_guide(referentiel: dict[str, Any]) -> dict[tuple[str, str], int]:
+    """(page, identifiant du tableau) → numéro du guide, pour l'étiquette et chaque reprise."""
+    numeros: dict[tuple[str, str], int] = {}
+    for tableau in referentiel["tableaux"]:
+        lieux = [tableau, *tableau.get("reprises", [])]
+        for lieu in lieux:
+            numeros[(lieu["page"], nodes.make_id(lieu["etiquette"]))] = int(tableau["numero"])
+    return numeros
+
+
+def prefixe(page: str, prefixes: dict[str, str]) -> str:
+    """Le préfixe d'un tableau propre au livre : celui du dossier le plus long qui contient la page."""
+    dossiers = sorted((d for d in prefixes if d != "defaut" and page.startswith(d)), key=len, reverse=True)
+    return prefixes[dossiers[0]] if dossiers else prefixes["defaut"]
+
+
+def renumeroter(tableaux: Iterable[tuple[str, str]], referentiel: dict[str, Any]) -> dict[tuple[str, str], Numero]:
+    """Le numéro de chaque tableau, donnés dans l'ordre du livre comme couples (page, identifiant).
+
+    Les tableaux du guide gardent son numéro, les autres sont comptés par préfixe (« A », 1) ;
+    jamais un numéro seul pour un tableau qui n'est pas du guide.
+    """
+    du_guide = numeros_du_guide(referentiel)
+    compteurs: dict[str, int] = {}
+    resultat: dict[tuple[str, str], Numero] = {}
+    for cle in tableaux:
+        if cle in du_guide:
+            resultat[cle] = (du_guide[cle],)
+            continue
+        lettre = prefixe(cle[0], referentiel["prefixes"])
+        compteurs[lettre] = compteurs.get(lettre, 0) + 1
+        resultat[cle] = (lettre, compteurs[lettre])
+    return resultat
+
+
+def _appliquer(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Après la numérotation de Sphinx : remplace les numéros des tableaux."""
+    if not env.config.numfig:
+        return []
+    from clusterlib import referentiel
+
+    ref = referentiel.lire("tableaux_guide.yml")
+    ordre = [(page, ident) for page, types in env.toc_fignumbers.items()
+             for ident in types.get("table", {})]
+    nouveaux = renumeroter(ordre, ref)
+    modifiees = set()
+    for (page, ident), numero in nouveaux.items():
+        if env.toc_fignumbers[page]["table"][ident] != numero:
+            env.toc_fignumbers[page]["table"][ident] = numero
+            modifiees.add(page)
+    presents = set(ordre)
+    for (page, ident), numero in numeros_du_guide(ref).items():
+        if page in env.found_docs and (page, ident) not in presents:
+            journal.warning("tableau %s du guide : aucun tableau numéroté « %s » dans %s (voir "
+                            "clusterlib/referentiel/tableaux_guide.yml)", numero, ident, page,
+                            type="numeros_guide")
+    return sorted(modifiees)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Branche la renumérotation après celle de Sphinx (priorité plus tardive)."""
+    app.connect("env-get-updated", _appliquer, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
