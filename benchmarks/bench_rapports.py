@@ -98,7 +98,7 @@ def lot(chemins: list[Path], sortie: Path, travaux: int, moteur: str, nom: str,
 def fabriques_figures() -> dict[str, Callable[[], Any]]:
     """Les neuf figures du rapport de riz-glazoue, construites comme le fait le notebook."""
     import clusterlib
-    from clusterlib.analyses import comptes, notation, planification, qqrp
+    from clusterlib.analyses import comptes, notation, planification, qqrp, reseau
     from clusterlib.graphiques import comptes as g_comptes
     from clusterlib.graphiques import notation as g_notation
     from clusterlib.graphiques import plan as g_plan
@@ -110,8 +110,8 @@ def fabriques_figures() -> dict[str, Callable[[], Any]]:
     analyse = comptes.analyser_comptes(cluster, campagne)
     reference = dt.date.today()
     return {
-        "carte_valuelinks": lambda: dessiner_carte(cluster, style="valuelinks"),
-        "carte_case": lambda: dessiner_carte(cluster, style="case"),
+        "carte_valuelinks": lambda: dessiner_carte(reseau.reseau_carte(cluster), style="valuelinks"),
+        "carte_case": lambda: dessiner_carte(reseau.reseau_carte(cluster), style="case"),
         "cascade_va": lambda: g_comptes.graphique_cascade_va(analyse.par_maillon),
         "partage_va": lambda: g_comptes.graphique_partage_va(analyse.repartition),
         "qqrp": lambda: g_qqrp.graphique_qqrp(qqrp.qqrp_par_marche(cluster)),

@@ -156,7 +156,7 @@ def main() -> int:
     for style in ("valuelinks", "case"):
         debut = time.perf_counter()
         carte = reseau.reseau_carte(cluster)
-        fig = dessiner_carte(cluster, style=style, carte=carte)
+        fig = dessiner_carte(carte, style=style)
         png = enregistrer(fig, sortie / f"carte_{style}.png", dpi=150)
         duree = time.perf_counter() - debut
         plt.close(fig)

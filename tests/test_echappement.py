@@ -26,7 +26,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 import clusterlib
 from clusterlib import cli
-from clusterlib.analyses import planification, qqrp
+from clusterlib.analyses import planification, qqrp, reseau
 from clusterlib.collecte.modeles_excel import ecrire_modele, lire_jeu_texte, texte_csv
 from clusterlib.donnees.echantillons import chemin as echantillon
 from clusterlib.graphiques import comptes as graphiques_comptes
@@ -274,7 +274,7 @@ def test_graphiques_dessinent_le_texte_tel_quel(tmp_path: Path) -> None:
     analyse = comptes.analyser_comptes(cluster, campagne)
     avancement = planification.avancement(cluster, "2026-02-15")
     figures = [
-        dessiner_carte(cluster), dessiner_carte(cluster, style="case"),
+        dessiner_carte(reseau.reseau_carte(cluster)), dessiner_carte(reseau.reseau_carte(cluster), style="case"),
         graphiques_comptes.graphique_cascade_va(analyse.par_maillon),
         graphiques_comptes.graphique_partage_va(analyse.repartition),
         graphiques_qqrp.graphique_qqrp(qqrp.qqrp_par_marche(cluster)),
@@ -289,7 +289,7 @@ def test_graphiques_dessinent_le_texte_tel_quel(tmp_path: Path) -> None:
         assert all(not t.get_parse_math() for t in figure.findobj(lambda a: hasattr(a, "get_parse_math")))
         plt.close(figure)
         assert textes
-    carte = dessiner_carte(cluster)
+    carte = dessiner_carte(reseau.reseau_carte(cluster))
     assert any("$x^$" in t.get_text() for t in carte.findobj(lambda a: hasattr(a, "get_parse_math")))
     plt.close(carte)
 

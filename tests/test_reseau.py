@@ -14,6 +14,7 @@ from conftest import exemple
 
 import clusterlib
 from clusterlib.analyses import reseau
+from clusterlib.presentation import reseau as textes
 
 # --- Petits clusters écrits dans tmp_path -------------------------------------------------
 
@@ -178,7 +179,10 @@ def test_agregateur_declare_et_central(mini):
     a = reseau.agregateur(mini)
     assert a["declare"] == "T1" and a["central"] == "T1"
     # T1 : P1, P2, P3, M1, C1, SF1 (le conseil ne compte pas).
-    assert a["partenaires_declare"] == 6 and a["concordance"] is True and a["avertissement"] is None
+    assert a["partenaires_declare"] == 6 and a["concordance"] is True and a["cas"] == "concordance"
+    assert textes.avertissement_agregateur(a) is None
+    assert textes.constat_agregateur(a) == ("L'agrégateur déclaré, Union des étuveuses (T1), est aussi l'acteur "
+                                            "direct le plus relié : 6 partenaires d'affaires.")
     assert a["classement"]["id"].tolist()[:2] == ["T1", "C1"]
     # Le marché n'est jamais candidat, même très relié.
     assert "M1" not in a["classement"]["id"].tolist()
@@ -188,7 +192,10 @@ def test_agregateur_different_avertit_et_egalite_par_id(tmp_path):
     cluster = ecrire_cluster(tmp_path / "c", agregateur="C1")
     a = reseau.agregateur(cluster)
     assert a["central"] == "T1" and a["concordance"] is False
-    assert "Union des étuveuses" in a["avertissement"] and "Irène Alabi" in a["avertissement"]
+    assert a["cas"] == "divergence"
+    avertissement = textes.avertissement_agregateur(a)
+    assert "Union des étuveuses" in avertissement and "Irène Alabi" in avertissement
+    assert textes.constat_agregateur(a) == avertissement
     # Égalité : deux transformateurs de 3 partenaires chacun (les producteurs en ont 2),
     # le plus petit id l'emporte.
     acteurs = [[f"P{k}", f"Producteur {k}", "producteur", "individu", "Glazoué", 1, 0] for k in (1, 2, 3)] + [
@@ -214,7 +221,9 @@ def test_dependance_comptee_a_la_main(mini):
     assert d["hhi_acheteurs"] == pytest.approx((50 / 80) ** 2 + (30 / 80) ** 2)
     parts = d["parts"]
     assert parts[parts["sens"] == "approvisionnement"]["part"].sum() == pytest.approx(1)
-    assert "P1" in d["constat"] or "Coopérative Ayédjo" in d["constat"]
+    constat = textes.constat_dependance(d)
+    assert constat.startswith("Union des étuveuses s'approvisionne auprès de 3 fournisseur(s) ; le premier, ")
+    assert "60\u202f% du volume (concentration forte, indice 0,44)" in constat
 
 
 def test_dependance_unites_melangees_et_volumes_manquants(tmp_path):
@@ -302,6 +311,7 @@ def test_prealables_comptes_a_la_main(mini):
     # Territoire Glazoué + Savè : 7 des 9 acteurs hors marché (C1 à Dassa-Zoumè, X1 à Cotonou).
     assert p.loc["territoire", "valeur"] == pytest.approx(7 / 9)
     assert p.loc["territoire", "verdict"] == "partiellement"
+    p = textes.table_prealables(reseau.prealables(mini)).set_index("prealable")
     assert "Dassa-Zoumè (1)" in p.loc["territoire", "preuve"]
     assert reseau.synthese_prealables(mini) == {"marche": "oui", "leader": "oui", "relations": "oui",
                                                 "territoire": "partiellement"}
@@ -309,7 +319,7 @@ def test_prealables_comptes_a_la_main(mini):
 
 def test_prealables_sans_agregateur_ni_communes(tmp_path):
     c = ecrire_cluster(tmp_path / "a", agregateur=None, territoire=None)
-    p = reseau.prealables(c).set_index("prealable")
+    p = textes.table_prealables(reseau.prealables(c)).set_index("prealable")
     assert p.loc["leader", "verdict"] == "partiellement" and "Union des étuveuses" in p.loc["leader", "preuve"]
     assert p.loc["territoire", "verdict"] is None and p.loc["territoire", "libelle_verdict"] == "Non calculable"
     assert reseau.synthese_prealables(c)["territoire"] is None
@@ -338,7 +348,7 @@ def test_prealable_marche_et_relations(tmp_path):
 
 
 def test_regles_prealables_affichent_les_seuils():
-    regles = reseau.regles_prealables().set_index("prealable")
+    regles = textes.regles_prealables().set_index("prealable")
     assert "80\u202f%" in regles.loc["relations", "regle"] and "50\u202f%" in regles.loc["relations", "regle"]
     assert "3 acteurs" in regles.loc["leader", "regle"]
 
@@ -359,7 +369,8 @@ def test_synthese_reseau_exacte(mini):
 
 def test_cluster_sans_relation(tmp_path):
     c = ecrire_cluster(tmp_path / "v", relations=[])
-    assert "aucune relation" in reseau.raison_reseau_vide(c)
+    assert reseau.reseau_vide(c) == reseau.ReseauVide("aucune_relation", 10)
+    assert "aucune relation" in textes.raison_reseau_vide(reseau.reseau_vide(c))
     s = reseau.synthese_reseau(c)
     assert s["nb_relations"] == 0 and s["agregateur"] == "T1" and s["agregateur_central"] is None
     assert s["taux_contractualisation"] is None and s["taux_respect"] is None
@@ -373,10 +384,11 @@ def test_cluster_sans_relation(tmp_path):
 
 def test_cluster_d_un_seul_acteur(tmp_path):
     c = ecrire_cluster(tmp_path / "un", [ACTEURS_MINI[4]], [])
-    assert "qu'un acteur" in reseau.raison_reseau_vide(c)
+    assert "qu'un acteur" in textes.raison_reseau_vide(reseau.reseau_vide(c))
     assert reseau.synthese_reseau(c)["acteurs_isoles"] == ["T1"]
     assert reseau.agregateur(c)["central"] is None
-    assert reseau.raison_reseau_vide(ecrire_cluster(tmp_path / "m")) is None
+    assert reseau.reseau_vide(ecrire_cluster(tmp_path / "m")) is None
+    assert textes.raison_reseau_vide(None) is None
 
 
 # --- Regroupement pour la carte ---------------------------------------------------------------------
@@ -402,10 +414,11 @@ def test_regroupement_des_producteurs_individuels_par_commune(tmp_path):
     assert groupes.loc["groupe:producteur@Glazoué", "effectif"] == 30
     lien = carte.liens.set_index(["source", "cible"]).loc[("groupe:producteur@Savè", "T1")]
     assert lien["nb_relations"] == 20 and lien["volume"] == 40
-    assert "50 producteurs individuels regroupés par commune" in carte.note
+    assert (carte.nb_acteurs, carte.nb_groupes, carte.nb_acteurs_groupes) == (52, 2, 50)
+    assert "50 producteurs individuels regroupés par commune" in textes.note_regroupement(carte)
     assert len(carte.noeuds) == 4
     sans = reseau.reseau_carte(c, regrouper=False)
-    assert sans.niveau == 0 and len(sans.noeuds) == 52 and sans.note is None
+    assert sans.niveau == 0 and len(sans.noeuds) == 52 and textes.note_regroupement(sans) is None
 
 
 def test_regroupement_monte_de_niveau(tmp_path):
@@ -426,3 +439,27 @@ def test_synthese_des_echantillons(nom):
                       "taux_respect", "maillons_manquants", "acteurs_isoles"}
     assert s["agregateur"] == cluster.fiche.agregateur
     assert set(reseau.synthese_prealables(cluster).values()) <= {"oui", "partiellement", "non", None}
+
+
+# --- Mise en mots (presentation.reseau) ----------------------------------------------------------
+
+
+def test_constats_rediges_depuis_les_nombres(mini):
+    contrats = reseau.contractualisation(mini)
+    assert textes.constat_contractualisation(contrats) == (
+        "4 relation(s) d'affaires sur 10 sous contrat écrit (40\u202f%), 3 sous accord verbal, 3 sans contrat ; "
+        "engagements respectés en moyenne à 79\u202f%.")
+    etapes = reseau.maillons_manquants(mini)
+    assert "constat" not in etapes.columns
+    redigees = textes.table_etapes(etapes).set_index("etape")
+    assert redigees.loc["production", "constat"] == ("3 acteur(s) ; 4 relation(s) produit ou intrants vers "
+                                                      "l'étape « Agrégation (transformation ou commerce) ».")
+    assert "constat" not in etapes.columns          # l'entrée n'est pas modifiée
+
+
+def test_analyses_du_reseau_sans_phrase(mini):
+    """Les résultats des analyses ne portent que des nombres, des codes et des noms."""
+    d = reseau.diagnostic_reseau(mini)
+    for cle in ("contractualisation", "agregateur", "dependance"):
+        assert not {"constat", "avertissement"} & set(d[cle]), cle
+    assert not {"preuve", "seuil", "libelle_verdict"} & set(d["prealables"].columns)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,15 +31,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from clusterlib import referentiel
-from clusterlib.analyses.reseau import (
-    CarteReseau,
-    acteurs_isoles,
-    maillons_manquants,
-    referentiel_cartographie,
-    reseau_carte,
-)
-from clusterlib.donnees.modele import Cluster
+from clusterlib.analyses.reseau import CarteReseau, referentiel_cartographie
 from clusterlib.graphiques import largeur_a4, textes_litteraux
+from clusterlib.presentation.reseau import nom_court, notes_carte
 
 __all__ = ["STYLES", "chevauchements", "dessiner_carte"]
 
@@ -64,16 +59,6 @@ def _largeur_caractere(police: float) -> float:
 
 def _hauteur_ligne(police: float) -> float:
     return 1.22 * police / 72
-
-
-def _nom_court(nom: str, regroupe: bool) -> str:
-    """Le nom d'un acteur sans ses précisions : avant la première virgule, sans parenthèses."""
-    if regroupe:
-        return nom
-    court = nom.split(",")[0].strip() or nom
-    if "(" in court and not court.startswith("("):
-        court = court.split("(")[0].strip() or court
-    return court
 
 
 def _envelopper(texte: str, largeur: int, lignes_max: int = 3) -> str:
@@ -202,7 +187,7 @@ def _mise_valuelinks(carte: CarteReseau, largeur: float, police: float, hauteur_
     titres = [_envelopper(c["libelle"], car_titre, 2) for c in colonnes]
     haut_entete = 0.14 + max(t.count("\n") + 1 for t in titres) * _hauteur_ligne(police + 1)
     def hauteur_noeud(ident: str, car: int) -> float:
-        texte = _envelopper(_nom_court(noms[ident], regroupe[ident]), car, 4)
+        texte = _envelopper(nom_court(noms[ident], regroupe[ident]), car, 4)
         noeuds[ident].texte = texte
         return noeuds[ident].diametre / 72 + 0.03 + (texte.count("\n") + 1) * lh + 0.08
 
@@ -238,7 +223,7 @@ def _mise_valuelinks(carte: CarteReseau, largeur: float, police: float, hauteur_
     def hauteur_compacte(ident: str, largeur_sc: float) -> float:
         n = noeuds[ident]
         car = int((largeur_sc - n.diametre / 72 - 0.1) / _largeur_caractere(police))
-        n.texte = _envelopper(_nom_court(noms[ident], regroupe[ident]), car, 2)
+        n.texte = _envelopper(nom_court(noms[ident], regroupe[ident]), car, 2)
         return max(n.diametre / 72, (n.texte.count("\n") + 1) * lh) + 0.06
 
     dispositions = []      # par colonne : (mode, nombre de sous-colonnes, hauteurs)
@@ -455,7 +440,7 @@ def _mise_case(carte: CarteReseau, largeur: float, police: float, hauteur_max: f
     car = int(0.74 / _largeur_caractere(police))
     lh = _hauteur_ligne(police)
     for i in noeuds:
-        noeuds[i].texte = _envelopper(_nom_court(noms[i], regroupe[i]), car)
+        noeuds[i].texte = _envelopper(nom_court(noms[i], regroupe[i]), car)
 
     # Anneaux : largeur fixée par la page ; hauteur augmentée tant que les étiquettes manquent de
     # place, sans dépasser ce qu'une page A4 permet.
@@ -487,7 +472,7 @@ def _mise_case(carte: CarteReseau, largeur: float, police: float, hauteur_max: f
     mise.decors.append(("anneau", (cx, cy, 2 * rx_int, 2 * ry_int, case["anneau_interieur"])))
     if centre:
         n = noeuds[centre]
-        n.texte = _envelopper(_nom_court(noms[centre], regroupe[centre]), int(1.25 / _largeur_caractere(police)))
+        n.texte = _envelopper(nom_court(noms[centre], regroupe[centre]), int(1.25 / _largeur_caractere(police)))
         n.x, n.y = cx, cy
         n.dx, n.dy, n.ha, n.va = 0.0, -(n.diametre / 144 + 0.03), "center", "top"
     _placer_anneau(interieur, noeuds, cibles_int, cx, cy, rx_int, ry_int, police)
@@ -501,7 +486,7 @@ def _mise_case(carte: CarteReseau, largeur: float, police: float, hauteur_max: f
         mise.decors.append(("titre_marches", (0.04, hauteur - 0.02, "Marchés")))
         for k, i in enumerate(marches):
             n = noeuds[i]
-            n.texte = _envelopper(_nom_court(noms[i], regroupe[i]), car_m, 2 if deux_rangs else 3)
+            n.texte = _envelopper(nom_court(noms[i], regroupe[i]), car_m, 2 if deux_rangs else 3)
             decalage = (2 * lh + 0.12) if deux_rangs and k % 2 else 0.0
             n.x, n.y = pas * (k + 0.5), y - n.diametre / 144 - decalage
             n.dx, n.dy, n.ha, n.va = 0.0, n.diametre / 144 + 0.03, "center", "bottom"
@@ -756,57 +741,33 @@ def _legende(fig: Figure, blocs: list[tuple[str, list[Line2D]]], hauteur_fig: fl
 
 @textes_litteraux
 def dessiner_carte(
-    cluster: Cluster,
+    carte: CarteReseau,
     style: str = "valuelinks",
-    regrouper: bool | None = None,
     liens_appui: bool = True,
     titre: str | None = None,
-    carte: CarteReseau | None = None,
+    notes: Sequence[str] | None = None,
 ) -> Figure:
     """Dessine la carte du réseau d'un cluster, au format d'une page A4.
 
-    ``style`` : ``"valuelinks"`` (colonnes par fonction, appui en bas) ou ``"case"``
-    (agrégateur au centre, marchés en haut, appui sur l'anneau extérieur).
-    ``regrouper`` : None pour décider selon le nombre d'acteurs (référentiel), True ou
-    False pour forcer ; la carte dit quand des acteurs sont regroupés. ``liens_appui`` :
-    False pour masquer les flèches de conseil et d'information. Un cluster d'un seul
-    acteur ou sans relation est dessiné quand même, avec la raison des diagnostics vides.
+    ``carte`` : les données finies de la carte (:func:`clusterlib.analyses.reseau.reseau_carte`,
+    qui décide aussi du regroupement des acteurs). ``style`` : ``"valuelinks"`` (colonnes par
+    fonction, appui en bas) ou ``"case"`` (agrégateur au centre, marchés en haut, appui sur
+    l'anneau extérieur). ``liens_appui`` : False pour masquer les flèches de conseil et
+    d'information. ``notes`` : les lignes écrites sous la carte, par défaut celles de
+    :func:`clusterlib.presentation.reseau.notes_carte` (regroupement, raison d'un réseau
+    vide, chaîne incomplète, acteurs isolés, agrégateur). Un cluster d'un seul acteur ou sans
+    relation est dessiné quand même.
     """
     if style not in STYLES:
         raise ValueError(f"style de carte « {style} » inconnu ; styles possibles : {', '.join(STYLES)}")
-    if carte is None:
-        carte = reseau_carte(cluster, regrouper=regrouper)
     largeur = largeur_a4()
     police = _POLICE
 
-    notes = []
-    if carte.note:
-        notes.append(carte.note)
-    if carte.raison_vide:
-        notes.append(carte.raison_vide[0].upper() + carte.raison_vide[1:] + ".")
-    else:
-        etapes = maillons_manquants(cluster)
-        manquantes = etapes[etapes["statut"] != "present"]
-        if len(manquantes):
-            notes.append("Chaîne incomplète : " + " ; ".join(
-                f"« {e.libelle} » {'sans acteur' if e.statut == 'absent' else 'sans lien vers l étape suivante'}"
-                .replace("l étape", "l'étape") for e in manquantes.itertuples()) + ".")
-        isoles = acteurs_isoles(cluster)
-        if len(isoles):
-            liste = ", ".join(_nom_court(n, False) for n in isoles["nom"].head(6))
-            plus = f" et {len(isoles) - 6} autre(s)" if len(isoles) > 6 else ""
-            notes.append(f"Acteur(s) isolé(s), sans aucune relation : {liste}{plus}.")
-    if carte.agregateur is None and carte.central:
-        notes.append("Aucun agrégateur déclaré : le cercle rouge désigne l'acteur direct qui a le plus de "
-                     "partenaires d'affaires.")
-    elif carte.agregateur and carte.central and carte.agregateur != carte.central:
-        notes.append("L'acteur le plus relié (cercle rouge) n'est pas l'agrégateur déclaré (cercle noir).")
-    notes.append("Épaisseur d'une flèche : volume échangé, comparé aux relations de même type et de même unité "
-                 "(trait fin : volume inconnu).")
+    notes = notes_carte(carte) if notes is None else list(notes)
     notes = [textwrap.fill(n, 150) for n in notes]
     nb_lignes_notes = sum(n.count("\n") + 1 for n in notes)
 
-    sous_titre = _SOUS_TITRES[style] + (" (données fictives)" if cluster.fiche.donnees_fictives else "")
+    sous_titre = _SOUS_TITRES[style] + (" (données fictives)" if carte.donnees_fictives else "")
     sous_titre = textwrap.fill(sous_titre, 125)
     haut_titre = 0.42 + 0.13 * (sous_titre.count("\n") + 1)
     blocs = _blocs_legende(carte)
@@ -821,7 +782,7 @@ def dessiner_carte(
     ax.set_ylim(0, mise.hauteur)
     ax.set_axis_off()
 
-    nom = titre or f"Cartographie du cluster : {cluster.nom}"
+    nom = titre or f"Cartographie du cluster : {carte.nom}"
     fig.text(0.01, 1 - 0.08 / hauteur_fig, nom, ha="left", va="top", fontsize=9.5, fontweight="bold")
     fig.text(0.01, 1 - 0.32 / hauteur_fig, sous_titre, ha="left", va="top", fontsize=7, color="#444444")
 
