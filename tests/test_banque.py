@@ -345,3 +345,30 @@ def test_commandes_de_la_banque(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["report-hub", str(chemin), "--filiere", "mil", "--out", str(tmp_path / "hubs")]) == 1
     assert "filières présentes : riz" in capsys.readouterr().err
     assert not (tmp_path / "hubs" / "mil-national").exists()
+
+
+def _contenu(chemin: Path) -> dict[str, list[tuple]]:
+    """Toutes les lignes de chaque table (sans la date d'ajout), triées : le contenu comparable d'une banque."""
+    with ouvrir(chemin, lecture_seule=True) as banque:
+        contenu = {}
+        for nom in ("clusters", "indicateurs", *stockage.TABLES_DONNEES):
+            cadre = banque.table(nom).drop(columns=["ajoute_le"], errors="ignore")
+            contenu[nom] = sorted((tuple(map(repr, ligne)) for ligne in cadre.itertuples(index=False)), key=str)
+    return contenu
+
+
+def test_banque_identique_en_un_ou_deux_processus(tmp_path: Path) -> None:
+    chemins = [*ECHANTILLONS, *HUB]
+    for travaux in (1, 2):
+        with ouvrir(tmp_path / f"banque-{travaux}.duckdb") as banque:
+            issues = ajouter(banque, chemins, travaux=travaux)
+        assert [i.etat for i in issues] == ["ajoute"] * len(chemins)
+    seul, deux = _contenu(tmp_path / "banque-1.duckdb"), _contenu(tmp_path / "banque-2.duckdb")
+    assert sum(len(v) for v in seul.values()) > 1000
+    assert seul == deux
+    # Et l'ordre des indicateurs d'un cluster (celui de resume.json) ne dépend pas du nombre de processus.
+    with ouvrir(tmp_path / "banque-1.duckdb", lecture_seule=True) as b1, \
+            ouvrir(tmp_path / "banque-2.duckdb", lecture_seule=True) as b2:
+        for cluster, campagne in b1.requete("SELECT DISTINCT cluster, campagne FROM indicateurs").itertuples(
+                index=False):
+            assert resume_depuis_banque(b1, cluster, campagne) == resume_depuis_banque(b2, cluster, campagne)

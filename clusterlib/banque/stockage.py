@@ -483,6 +483,14 @@ def _preparer(chemin: Path, empreinte_jeu: str) -> _Prepare:
     return prepare
 
 
+def _importer_calculs() -> None:
+    """Importe la lecture, la validation et les analyses (coûteuses) avant de créer les processus."""
+    import clusterlib.donnees.lecture
+    import clusterlib.donnees.modele
+    import clusterlib.donnees.validation
+    import clusterlib.sorties.rapports  # noqa: F401
+
+
 def _preparer_proteger(chemin: Path, empreinte_jeu: str) -> _Prepare:
     try:
         return _preparer(chemin, empreinte_jeu)
@@ -498,10 +506,13 @@ def _ecrire(banque: Banque, prets: list[_Prepare]) -> None:
     con = banque.connexion
     idents = [p.fiche["cluster"] for p in prets]
     maintenant = dt.datetime.now().replace(microsecond=0)
+    presents = [r[0] for r in con.execute(
+        "SELECT cluster FROM clusters WHERE cluster IN (SELECT unnest(?::VARCHAR[]))", [idents]).fetchall()]
     con.execute("BEGIN TRANSACTION")
     try:
-        for nom in ("clusters", "indicateurs", *TABLES_DONNEES):
-            con.execute(f"DELETE FROM {nom} WHERE cluster IN (SELECT unnest(?::VARCHAR[]))", [idents])
+        if presents:  # un lot de clusters tous nouveaux n'a rien à effacer (ni tables à parcourir)
+            for nom in ("clusters", "indicateurs", *TABLES_DONNEES):
+                con.execute(f"DELETE FROM {nom} WHERE cluster IN (SELECT unnest(?::VARCHAR[]))", [presents])
         fiches = pd.DataFrame([{**p.fiche, "ajoute_le": maintenant} for p in prets])
         con.register("_lot_clusters", fiches)
         con.execute("INSERT INTO clusters BY NAME SELECT * FROM _lot_clusters")
@@ -565,6 +576,7 @@ def ajouter(
             progression(issues[i])
 
     en_attente: list[tuple[int, _Prepare]] = []
+    noms_connus = dict(banque.connexion.execute("SELECT cluster, nom FROM clusters").fetchall())
 
     def vider() -> None:
         if not en_attente:
@@ -572,13 +584,15 @@ def ajouter(
         lot = [p for _, p in en_attente]
         try:
             _ecrire(banque, lot)
-            for i, _p in en_attente:
+            for i, p in en_attente:
                 issues[i].messages = []
+                noms_connus[p.fiche["cluster"]] = p.fiche["nom"]
         except duckdb.Error:
             # On isole le jeu fautif : chaque cluster dans sa propre transaction.
             for i, p in en_attente:
                 try:
                     _ecrire(banque, [p])
+                    noms_connus[p.fiche["cluster"]] = p.fiche["nom"]
                 except duckdb.Error as exc:
                     issues[i] = Issue(p.chemin, "echec", cluster=p.fiche["cluster"], nom=p.fiche["nom"],
                                       messages=[f"écriture dans la banque impossible ({str(exc)[:200]}) ; "
@@ -599,7 +613,7 @@ def ajouter(
         ident, nom = prepare.fiche["cluster"], prepare.fiche["nom"]
         if ident in vus or any(p.fiche["cluster"] == ident for _, p in en_attente):
             vider()  # un même identifiant deux fois dans la commande : le premier est écrit d'abord
-        ligne = banque.connexion.execute("SELECT nom FROM clusters WHERE cluster = ?", [ident]).fetchone()
+        ligne = (noms_connus[ident],) if ident in noms_connus else None
         if ligne is not None and ligne[0] != nom and not remplacer:
             issues[i] = Issue(prepare.chemin, "refuse", cluster=ident, nom=nom, messages=[
                 f"le cluster « {ident} » est déjà dans la banque sous le nom « {ligne[0]} », et ce jeu le nomme "
@@ -615,7 +629,8 @@ def ajouter(
             vider()
 
     if travaux > 1 and len(a_preparer) > 1:
-        with ProcessPoolExecutor(max_workers=travaux) as pool:
+        _importer_calculs()  # importés une fois ici : les processus de travail en héritent (fork)
+        with ProcessPoolExecutor(max_workers=min(travaux, len(a_preparer))) as pool:
             futurs = {pool.submit(_preparer_proteger, c, s): i for i, c, s in a_preparer}
             try:
                 for futur in as_completed(futurs):
