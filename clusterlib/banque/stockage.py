@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from clusterlib import __version__, referentiel
+from clusterlib.fichiers import message_systeme
 
 __all__ = [
     "TABLES_DONNEES",
@@ -237,7 +238,7 @@ def _creer(chemin: Path) -> None:
         chemin.parent.mkdir(parents=True, exist_ok=True)
         descripteur, nom = tempfile.mkstemp(prefix=f".{chemin.name}.", suffix=".creation", dir=chemin.parent)
     except OSError as exc:
-        raise ErreurBanque(f"{chemin} : impossible de créer la banque ({exc.strerror or exc})") from None
+        raise ErreurBanque(f"{chemin} : impossible de créer la banque ({message_systeme(exc)})") from None
     os.close(descripteur)
     temporaire = Path(nom)
     temporaire.unlink()  # DuckDB refuse un fichier vide : il crée le sien
@@ -565,7 +566,7 @@ def ajouter(
         try:
             signature = empreinte(chemin)
         except OSError as exc:
-            issues[i] = Issue(chemin, "invalide", messages=[f"{chemin} : illisible ({exc.strerror or exc})"])
+            issues[i] = Issue(chemin, "invalide", messages=[f"{chemin} : illisible ({message_systeme(exc)})"])
             continue
         if signature in connues:
             issues[i] = Issue(chemin, "inchange", cluster=connues[signature])
@@ -754,7 +755,7 @@ def exporter(banque: Banque, sortie: str | Path) -> dict[str, Path]:
     try:
         sortie.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ErreurBanque(f"impossible d'écrire dans {sortie} ({exc.strerror or exc})") from None
+        raise ErreurBanque(f"impossible d'écrire dans {sortie} ({message_systeme(exc)})") from None
     cible = sortie / "parquet"
     if cible.exists() and not (cible / "_banque.json").exists():
         raise ErreurBanque(f"{cible} existe et n'est pas un export de banque : choisissez un autre dossier "
