@@ -128,3 +128,13 @@ def test_directive_hors_html_cases_puis_corrige(tmp_path: Path) -> None:
     assert "<details" not in texte and "Choisissez votre réponse" not in texte
     assert texte.index("[ ] **A.** Oui") < texte.index("Corrigé de")
     assert "**Réponse : **A" in texte.replace("\u00a0", " ")
+
+
+def test_quiz_illisible_message_francais(tmp_path: Path) -> None:
+    """Un fichier de quiz enregistré dans un autre encodage qu'UTF-8 donne un message clair, pas une trace."""
+    chemin = tmp_path / "chapitre-9.yml"
+    chemin.write_bytes("énoncé: vrai".encode("cp1252"))
+    with pytest.raises(quiz.ErreurQuiz, match="encodé en UTF-8"):
+        quiz.lire_quiz(chemin)
+    with pytest.raises(quiz.ErreurQuiz, match="introuvable"):
+        quiz.lire_quiz(tmp_path / "absent.yml")

@@ -285,11 +285,10 @@ def _rediriger(app: Sphinx, exception: BaseException | None) -> None:
 
 
 def _retirer_liens(pages: list[Path]) -> None:
+    from terrain import retirer_entre  # extension voisine (book/_ext), qui imprime les PDF du livre
+
     for page in pages:
-        if page.exists():
-            texte = page.read_text(encoding="utf-8")
-            page.write_text(re.sub(re.escape(_DEBUT) + ".*?" + re.escape(_FIN), "", texte, flags=re.S),
-                            encoding="utf-8")
+        retirer_entre(page, _DEBUT, _FIN)
 
 
 def _ajouter_statique(app: Sphinx, config: Any) -> None:

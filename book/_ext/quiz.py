@@ -113,6 +113,8 @@ def lire_quiz(chemin: Path) -> dict[str, Any]:
         donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ErreurQuiz(f"{chemin.name} : YAML illisible ({exc})") from None
+    except UnicodeDecodeError:
+        raise ErreurQuiz(f"{chemin.name} : le fichier doit être encodé en UTF-8") from None
     ecarts = ecarts_quiz(donnees)
     if ecarts:
         raise ErreurQuiz(f"{chemin.name} : " + " ; ".join(ecarts))

@@ -228,11 +228,15 @@ def _assembler(morceaux: list[Path], cible: Path, PdfWriter: Any) -> None:
     temporaire.replace(cible)
 
 
-def _retirer_bloc(page: Path) -> None:
+def retirer_entre(page: Path, debut: str, fin: str) -> None:
+    """Ôte d'une page HTML écrite tout ce qui se trouve entre les marques ``debut`` et ``fin`` (incluses)."""
     if page.exists():
         texte = page.read_text(encoding="utf-8")
-        page.write_text(re.sub(re.escape(_DEBUT_BLOC) + ".*?" + re.escape(_FIN_BLOC), "", texte, flags=re.S),
-                        encoding="utf-8")
+        page.write_text(re.sub(re.escape(debut) + ".*?" + re.escape(fin), "", texte, flags=re.S), encoding="utf-8")
+
+
+def _retirer_bloc(page: Path) -> None:
+    retirer_entre(page, _DEBUT_BLOC, _FIN_BLOC)
 
 
 def _ajouter_statique(app: Sphinx, config: Config) -> None:
