@@ -122,6 +122,73 @@ class Livre:
 
 
 _AVERTISSEMENT = re.compile(r"(WARNING|ERROR|CRITICAL):|Traceback \(most recent call last\)")
+# Un noyau Jupyter qui s'arrête pendant qu'un message part encore peut journaliser (sur la sortie
+# d'erreur héritée de jupyter-book) une exception de rappel ZMQ : une course à l'arrêt de ipykernel,
+# pyzmq ou tornado, sans rapport avec le livre (la cellule exécutée a déjà rendu son résultat).
+_RAPPEL_ZMQ = re.compile(r"ERROR:tornado\.general:Uncaught exception in zmqstream callback", re.IGNORECASE)
+_ENCHAINEMENT = ("During handling of the above exception", "The above exception was the direct cause")
+_CADRE = re.compile(r'^\s*File "([^"]+)"')
+_BIBLIOTHEQUE_PYTHON = re.compile(r"[/\\]lib[/\\]python\d\.\d+[/\\]")
+
+
+def _cadre_tiers(chemin: str) -> bool:
+    """Vrai pour un fichier de la bibliothèque standard ou d'un paquet installé (jamais le dépôt)."""
+    if "site-packages" in chemin or "<frozen" in chemin:
+        return True
+    return bool(_BIBLIOTHEQUE_PYTHON.search(chemin)) and not chemin.startswith(str(RACINE))
+
+
+def _est_rappel_zmq(ligne: str) -> bool:
+    return bool(_RAPPEL_ZMQ.search(ligne))
+
+
+def _fin_de_trace(lignes: list[str], j: int, bloc: list[str]) -> int:
+    """Ajoute à ``bloc`` la trace qui commence à ``lignes[j]`` (exceptions enchaînées comprises)."""
+    while j < len(lignes):
+        if lignes[j].startswith((" ", "\t", "Traceback")):
+            bloc.append(lignes[j])
+            j += 1
+        elif bloc[-1].startswith((" ", "\t")):
+            bloc.append(lignes[j])  # la ligne de l'exception
+            j += 1
+            if j + 2 < len(lignes) and not lignes[j].strip() and lignes[j + 1].startswith(_ENCHAINEMENT):
+                bloc.extend(lignes[j:j + 3])
+                j += 3
+            else:
+                break
+        else:
+            break
+    return j
+
+
+def problemes_de_construction(sortie: str) -> tuple[list[str], list[str]]:
+    """Sépare les avertissements de la construction des courses d'arrêt des noyaux.
+
+    Renvoie ``(problemes, courses)`` : ``problemes`` garde chaque ligne d'avertissement et, pour
+    une trace Python, la trace entière (pour qu'un échec soit lisible) ; ``courses`` reçoit les
+    traces d'un rappel ZMQ dont tous les cadres sont dans des bibliothèques tierces. Une telle
+    trace qui passe par le code du dépôt reste un problème.
+    """
+    lignes = sortie.splitlines()
+    problemes: list[str] = []
+    courses: list[str] = []
+    i = 0
+    while i < len(lignes):
+        ligne = lignes[i]
+        if not _AVERTISSEMENT.search(ligne):
+            i += 1
+            continue
+        bloc = [ligne]
+        j = i + 1
+        if _est_rappel_zmq(ligne) or "Traceback (most recent call last)" in ligne:
+            j = _fin_de_trace(lignes, j, bloc)
+        cadres = [m.group(1) for b in bloc if (m := _CADRE.match(b))]
+        if _est_rappel_zmq(ligne) and cadres and all(_cadre_tiers(c) for c in cadres):
+            courses.append("\n".join(bloc))
+        else:
+            problemes.append("\n".join(bloc))
+        i = j
+    return problemes, courses
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +211,9 @@ def livre(tmp_path_factory: pytest.TempPathFactory) -> Livre:
     duree = time.perf_counter() - debut
     chronometrer("construction du livre", debut)
     sortie = resultat.stdout + resultat.stderr
-    problemes = [ligne for ligne in sortie.splitlines() if _AVERTISSEMENT.search(ligne)]
+    problemes, courses = problemes_de_construction(sortie)
+    for course in courses:
+        print("course à l'arrêt d'un noyau Jupyter (bibliothèques tierces, ignorée) :\n" + course)
     return Livre(sortie_dossier / "_build" / "html", resultat.returncode, sortie, duree, problemes)
 
 
