@@ -95,3 +95,39 @@ def test_legendes_du_livre_construit() -> None:
             if numero.isdigit():
                 page = str(fichier.relative_to(html).with_suffix(""))
                 assert (page, ident) in guide, f"{page} : « Tableau {numero} » n'est pas un tableau du guide"
+
+
+def _tableau_rst(etiquette: str, titre: str) -> str:
+    return (f".. table:: {titre}\n   :name: {etiquette}\n\n   =====  =====\n   a      b\n   =====  =====\n"
+            "   1      2\n   =====  =====\n\n")
+
+
+def test_edition_latex_impose_les_numeros_du_livre(tmp_path: Path) -> None:
+    """LaTeX compte ses tableaux lui-même : chaque tableau reçoit le numéro calculé pour le HTML."""
+    from sphinx.cmd.build import build_main
+
+    guide = REF["tableaux"][0]
+    source = tmp_path / "source"
+    page = source / f"{guide['page']}.rst"
+    page.parent.mkdir(parents=True)
+    (source / "annexes").mkdir()
+    (source / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(RACINE / 'book' / '_ext')!r})\n"
+        "extensions = ['numeros_guide']\nnumfig = True\nlanguage = 'fr'\n"
+        "latex_documents = [('index', 'essai.tex', 'Essai', 'Auteur', 'manual')]\n", encoding="utf-8")
+    (source / "index.rst").write_text(
+        f"Essai\n=====\n\n.. toctree::\n\n   {guide['page']}\n   book/annexes/outil\n\n"
+        + _tableau_rst("tab-propre", "Propre au livre"), encoding="utf-8")
+    page.write_text("Chapitre\n========\n\n" + _tableau_rst(guide["etiquette"], "Du guide"), encoding="utf-8")
+    annexe = source / "book" / "annexes" / "outil.rst"
+    annexe.parent.mkdir(parents=True, exist_ok=True)
+    annexe.write_text("Annexe\n======\n\n" + _tableau_rst("tab-annexe", "En annexe"), encoding="utf-8")
+
+    assert build_main(["-b", "latex", "-q", "-W", str(source), str(tmp_path / "latex")]) == 0
+    tex = (tmp_path / "latex" / "essai.tex").read_text(encoding="utf-8")
+    ordre = [(m.group(1), tex.index(m.group(0))) for m in re.finditer(r"\\renewcommand\{\\thetable\}\{([^}]+)\}", tex)]
+    # Le sommaire de l'index précède son tableau : les pages incluses viennent d'abord.
+    assert [numero for numero, _ in ordre] == [str(guide["numero"]), "A.1", "L.1"]
+    for (numero, position), titre in zip(ordre, ["Du guide", "En annexe", "Propre au livre"], strict=True):
+        suite = tex[position:]
+        assert suite.index(titre) < suite.index(r"\sphinxattableend"), f"{numero} : légende hors de son tableau"

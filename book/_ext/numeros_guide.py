@@ -11,6 +11,8 @@ calcul, le numéro de chaque tableau :
   annexe, « F.n » pour la formation, « L.n » ailleurs), compté dans l'ordre du livre.
 
 Les renvois ``{numref}`` et les légendes HTML (donc les PDF imprimés depuis le HTML) suivent.
+L'édition xelatex aussi : LaTeX compte ses tableaux lui-même, alors chaque tableau numéroté y
+est précédé d'une redéfinition de ``\thetable`` qui impose le même numéro (légende et renvois).
 Une étiquette du référentiel qui ne correspond à aucun tableau du livre est signalée par un
 avertissement, qui fait échouer la construction stricte (``-W``).
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -93,7 +96,40 @@ def _appliquer(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(modifiees)
 
 
+def numero_affiche(numero: Numero) -> str:
+    """Le numéro tel que la légende le montre : « 13 », « A.3 »."""
+    return ".".join(str(partie) for partie in numero)
+
+
+def _pages_des_tableaux(doctree: nodes.document, page: str) -> dict[int, str]:
+    """La page d'origine de chaque tableau (par ``id`` du nœud).
+
+    L'arbre LaTeX réunit toutes les pages, chacune sous un ``start_of_file`` ; Sphinx y range les
+    pages sans leur donner de parent, d'où un parcours depuis la racine (le plus profond l'emporte).
+    """
+    pages = {id(t): page for t in doctree.findall(nodes.table)}
+    for fichier in doctree.findall(addnodes.start_of_file):
+        for tableau in fichier.findall(nodes.table):
+            pages[id(tableau)] = fichier["docname"]
+    return pages
+
+
+def _numeros_latex(app: Sphinx, doctree: nodes.document, page: str) -> None:
+    """Édition LaTeX : impose à chaque tableau numéroté le numéro calculé par ``_appliquer``."""
+    if app.builder.format != "latex" or not app.env.config.numfig:
+        return
+    pages = _pages_des_tableaux(doctree, page)
+    for tableau in list(doctree.findall(nodes.table)):
+        numeros = app.env.toc_fignumbers.get(pages[id(tableau)], {}).get("table", {})
+        numero = next((numeros[i] for i in tableau["ids"] if i in numeros), None)
+        if numero is None or tableau.parent is None:
+            continue
+        commande = r"\renewcommand{\thetable}{" + numero_affiche(numero) + "}"
+        tableau.parent.insert(tableau.parent.index(tableau), nodes.raw("", commande, format="latex"))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Branche la renumérotation après celle de Sphinx (priorité plus tardive)."""
     app.connect("env-get-updated", _appliquer, priority=900)
+    app.connect("doctree-resolved", _numeros_latex)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
