@@ -92,16 +92,18 @@ def test_document_agenda(tmp_path: Path) -> None:
     agenda = planning_atelier(["Riz", "Soja"], jours=3, date_debut="2026-03-09")
     chemin = d.document_agenda(agenda, tmp_path / "planning.docx")
     titres = _titres(chemin)
-    assert titres[:2] == ["Groupes de travail", "Jour 1 — lundi 9 mars 2026"]
+    assert titres[:3] == ["Groupes de travail", "Qui fait quoi", "Jour 1 — lundi 9 mars 2026"]
     assert titres[-1] == "Jour 3 — mercredi 11 mars 2026"
     doc = docx.Document(str(chemin))
-    jour1 = _cellules(doc.tables[1])
+    roles = _cellules(doc.tables[1])
+    assert roles[0] == ["Rôle", "Ce qu'il fait"] and roles[-1][0] == "Chef de village"
+    jour1 = _cellules(doc.tables[2])
     assert jour1[0] == ["Horaire", "Séance", "Activités et méthodes", "Format", "Intervenants"]
-    assert jour1[1][:2] == ["08:30 – 08:45", "Ouverture officielle"]
+    assert jour1[1][:2] == ["09:00 – 09:15", "Ouverture officielle"]
     n = len(agenda.seances[agenda.seances["jour"] == 1])
     assert len(jour1) == n + 1
     classeur = openpyxl.load_workbook(d.document_agenda(agenda, tmp_path / "planning.xlsx"))
-    assert classeur.sheetnames == ["Planning", "Groupes de travail"]
+    assert classeur.sheetnames == ["Planning", "Groupes de travail", "Qui fait quoi"]
     assert classeur["Planning"].max_row == 4 + len(agenda.seances)
 
 

@@ -46,6 +46,35 @@ def test_chevauchement_detecte(monkeypatch: pytest.MonkeyPatch) -> None:
     assert any(e.startswith("module 2 : 2 journées annoncée") for e in ecarts)
 
 
+def test_journee_type_controlee(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chaque jour d'un module suit la journée type ; un écart est signalé en français."""
+    casse = referentiel.cours()
+    deroule = casse["modules"][1]["deroule"]  # module 2, une journée complète
+    pause_apres_midi = next(c for c in deroule if c["methode"] == "pause" and c["debut"] == "15:45")
+    pause_apres_midi["debut"], pause_apres_midi["fin"] = "15:30", "15:45"
+    casse["cours"]["journee_type"]["debut"] = "08:00"
+    monkeypatch.setattr(referentiel, "cours", lambda: copy.deepcopy(casse))
+    ecarts = formation.ecarts_cours()
+    assert "module 1, jour 1 : commence à 08:30, la journée type à 08:00" in ecarts
+    assert any(e.startswith("module 2, jour 1 : pauses") and "Pause 15:30–15:45" in e
+               and "Pause 15:45–16:00" in e for e in ecarts)
+
+
+def test_heures_de_la_page_d_ensemble_viennent_du_referentiel() -> None:
+    valeurs = formation.valeurs_formation()
+    j = referentiel.cours()["cours"]["journee_type"]
+    assert valeurs["formation_journee_debut"] == formation.horaire(j["debut"]) == "08\u00a0h\u00a030"
+    assert valeurs["formation_journee_pauses"] == (
+        "une pause de 10\u00a0h\u00a030 à 10\u00a0h\u00a045, le déjeuner de 13\u00a0h\u00a000 à 14\u00a0h\u00a000 "
+        "et une pause de 15\u00a0h\u00a045 à 16\u00a0h\u00a000")
+    # La page cite chaque valeur par sa substitution et n'écrit aucune heure à la main.
+    for page in sorted((RACINE / "book/formation").glob("*.md")):
+        texte = page.read_text(encoding="utf-8")
+        assert not re.search(r"\b\d{1,2} ?h ?\d{2}\b|\b\d{1,2}:\d{2}\b", texte), f"{page.name} : heure écrite à la main"
+    index = (RACINE / "book/formation/index.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"\{\{ (formation_\w+) \}\}", index)) == set(valeurs)
+
+
 def test_materiel_regroupe_les_creneaux(monkeypatch: pytest.MonkeyPatch) -> None:
     cours = referentiel.cours()
     cours["modules"][0]["deroule"] = [

@@ -60,6 +60,17 @@ def test_fiche_notation_a_une_case_par_note_et_l_echelle() -> None:
         assert libelle.replace("'", "’") in fiche
 
 
+def test_fiche_notation_se_coupe_entre_deux_indicateurs_a_l_impression() -> None:
+    """Le thème du livre interdit de couper un tableau à l'impression (la fiche partait entière en
+    page 2, trois pages en tout) : la fiche le permet, entre deux indicateurs seulement.
+    Le compte des pages A4 est vérifié dans tests/e2e/test_terrain.py."""
+    fiche = imprimable.fiche_notation_grille()
+    impression = fiche[fiche.index("@media print{.fiche-notation"):]
+    assert ".fiche-notation table.papier-tableau{break-inside:auto !important" in impression
+    assert ".fiche-notation .papier-tableau tr{break-inside:avoid}" in impression
+    assert fiche.count('class="col-justification"') == 1
+
+
 # --- Tableaux vierges ----------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from clusterlib.analyses import planification
 from clusterlib.donnees import echantillons
 from clusterlib.donnees.modele import load
 from clusterlib.presentation import valeurs_texte
+from clusterlib.presentation.formation import valeurs_formation
 
 RACINE = Path(__file__).resolve().parent.parent
 PAGES = sorted([*RACINE.glob("book/0*/*.md"), *RACINE.glob("book/annexes/*.md")])
@@ -95,7 +96,7 @@ def test_aucun_chiffre_tape_a_la_main_sur_un_exemple(page: Path) -> None:
 
 
 def test_substitutions_des_pages_toutes_definies() -> None:
-    valeurs = valeurs_texte.valeurs_exemples()
+    valeurs = {**valeurs_texte.valeurs_exemples(), **valeurs_formation()}
     utilisees = set()
     for page in RACINE.glob("book/**/*.md"):
         utilisees |= set(re.findall(r"\{\{\s*([a-z0-9_]+)\s*\}\}", page.read_text(encoding="utf-8")))
@@ -154,5 +155,6 @@ def test_extension_fusionne_les_substitutions() -> None:
     valeurs_livre._ajouter(None, config)  # type: ignore[arg-type]
     assert config.myst_substitutions["autre"] == "x"
     assert config.myst_substitutions["riz_plan_actions"] == valeurs_texte.valeurs_exemples()["riz_plan_actions"]
+    assert config.myst_substitutions["formation_journee_fin"] == valeurs_formation()["formation_journee_fin"]
     with pytest.raises(ValueError, match="deux fois"):
         valeurs_livre._ajouter(None, SimpleNamespace(myst_substitutions={"riz_plan_actions": "1"}))  # type: ignore[arg-type]

@@ -1,7 +1,9 @@
 """Substitutions MyST calculées : les chiffres que le texte cite sur les clusters d'exemple.
 
 Au démarrage de la construction, l'extension ajoute aux substitutions MyST (``myst_substitutions``)
-toutes les valeurs de :func:`clusterlib.presentation.valeurs_texte.valeurs_exemples`. Une page écrit
+toutes les valeurs de :func:`clusterlib.presentation.valeurs_texte.valeurs_exemples` et les heures
+de la journée type de la formation (:func:`clusterlib.presentation.formation.valeurs_formation`,
+lues dans ``cours.yml``). Une page écrit
 ``{{ riz_plan_en_retard }}`` là où elle aurait tapé un nombre : le chiffre affiché est celui que
 calcule ``clusterlib`` sur les données livrées, le même que dans le rapport du cluster. Une clé
 inconnue est une erreur de MyST (avertissement, donc échec de la construction stricte).
@@ -21,13 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # clusterlib du d�
 
 def _ajouter(app: Sphinx, config: Config) -> None:
     """Fusionne les valeurs calculées dans les substitutions déclarées par la configuration."""
+    from clusterlib.presentation.formation import valeurs_formation
     from clusterlib.presentation.valeurs_texte import valeurs_exemples
 
     existantes = dict(getattr(config, "myst_substitutions", None) or {})
-    doublons = sorted(set(existantes) & set(valeurs_exemples()))
+    calculees = {**valeurs_exemples(), **valeurs_formation()}
+    doublons = sorted(set(existantes) & set(calculees))
     if doublons:
         raise ValueError(f"substitutions déclarées deux fois (configuration et clusterlib) : {', '.join(doublons)}")
-    config.myst_substitutions = {**existantes, **valeurs_exemples()}
+    config.myst_substitutions = {**existantes, **calculees}
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

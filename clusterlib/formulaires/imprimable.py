@@ -104,15 +104,24 @@ def mimebundle(widget: Any, **kwargs: Any) -> Any:
 CSS_NOTATION = (
     "<style>"
     ".fiche-notation .entete-fiche{display:grid;grid-template-columns:repeat(auto-fit,minmax(14em,1fr));gap:0 1.2em}"
+    ".fiche-notation table.papier-tableau{table-layout:fixed}"
     ".fiche-notation table.papier-tableau td{padding:.15em .35em}"
     ".fiche-notation .col-id{width:2.6em;white-space:nowrap}"
-    ".fiche-notation .col-note{width:9.5em}"
-    ".fiche-notation .col-note .cases{gap:0 .55em}"
+    ".fiche-notation .col-note{width:10em}"
+    ".fiche-notation .col-note .cases{gap:0 .55em;flex-wrap:nowrap}"
+    ".fiche-notation .col-justification{width:34%}"
     ".fiche-notation .nom-indicateur{font-size:.92em}"
     ".fiche-notation .echelle{display:flex;flex-wrap:wrap;gap:.1em 1.2em;margin:.2em 0 .4em}"
-    "@media print{.fiche-notation{font-size:8.5pt}.fiche-notation h3{margin:.2em 0}"
-    ".fiche-notation .ligne-ecrire{min-height:5.2mm;margin:0}"
-    ".fiche-notation .papier-tableau tr{break-inside:avoid}}"
+    "@media print{.fiche-notation{font-size:8.5pt}.fiche-notation h3{margin:0 0 .2em}"
+    ".fiche-notation .entete-fiche{grid-template-columns:1fr 1fr}"
+    ".fiche-notation .champ{margin:.15em 0}"
+    ".fiche-notation .papier-note{margin:.1em 0 .3em}"
+    # Le thème du livre interdit de couper un tableau à l'impression : la fiche partirait
+    # entière à la page suivante ; ici le tableau se coupe entre deux indicateurs.
+    ".fiche-notation table.papier-tableau{break-inside:auto !important;margin:0}"
+    ".fiche-notation .ligne-ecrire{min-height:5mm;margin:0}"
+    ".fiche-notation .papier-tableau tr{break-inside:avoid}"
+    ".fiche-notation .papier-tableau tr.intertitre{break-after:avoid}}"
     "</style>"
 )
 """Mise en page serrée de la fiche de notation (une feuille A4 recto verso à l'impression)."""
@@ -148,8 +157,9 @@ def fiche_notation_grille(lignes_justification: int = 2) -> str:
                 f'<td class="nom-indicateur">{echapper_html(ind["nom"])}</td>'
                 f'<td class="col-note">{cases(notes)}</td>'
                 f"<td>{lignes_ecrire(lignes_justification)}</td></tr>")
-    entete = ('<thead><tr><th scope="col">N°</th><th scope="col">Indicateur</th>'
-              '<th scope="col">Note (cocher)</th><th scope="col">Justification : faits observés, preuves</th>'
+    entete = ('<thead><tr><th scope="col" class="col-id">N°</th><th scope="col">Indicateur</th>'
+              '<th scope="col" class="col-note">Note (cocher)</th>'
+              '<th scope="col" class="col-justification">Justification : faits observés, preuves</th>'
               "</tr></thead>")
     contenu = (
         f'<div class="fiche-notation"><h3>{echapper_html(textes["titre"])}</h3>'

@@ -8,7 +8,10 @@ pages de module et les supports imprimables ne peuvent pas se contredire.
 - :func:`deroule` : les créneaux d'un module, pauses comprises ;
 - :func:`materiel` : le matériel d'un module et les créneaux où il sert ;
 - :func:`tableaux_a_remplir` : les tableaux vierges des supports, numérotés « Tableau F.n » ;
-- :func:`ecarts_cours` : les incohérences du référentiel (horaires qui se chevauchent…) ;
+- :func:`ecarts_cours` : les incohérences du référentiel (horaires qui se chevauchent, journées
+  qui s'écartent de la journée type…) ;
+- :func:`valeurs_formation` : les heures de la journée type et la taille du groupe, que la page
+  d'ensemble cite par des substitutions MyST ;
 - :func:`support_html` : le support imprimable d'un module (plan de séance, consignes, tableaux).
 """
 
@@ -33,11 +36,9 @@ __all__ = [
     "numeros_modules",
     "support_html",
     "tableaux_a_remplir",
+    "valeurs_formation",
     "vue_ensemble",
 ]
-
-#: Fin de la matinée : un module d'une demi-journée se termine au plus tard à cette heure.
-FIN_MATINEE = "13:00"
 
 
 def _minutes(heure: str) -> int:
@@ -58,6 +59,33 @@ def duree_libelle(jours: float) -> str:
         return "½ journée"
     texte = f"{entiers} journée" if entiers == 1 else f"{entiers} journées"
     return texte + (" et demie" if reste else "")
+
+
+def journee_type() -> dict[str, Any]:
+    """La journée type de la formation (``cours.journee_type`` du référentiel) : ``debut``, ``fin``,
+    ``fin_demi_journee`` et ``pauses`` (``debut``, ``fin``, ``activite``, ``libelle``)."""
+    return referentiel.cours()["cours"]["journee_type"]
+
+
+def valeurs_formation() -> dict[str, str]:
+    """Les valeurs que la page d'ensemble de la formation cite, écrites à la française.
+
+    Clés : ``formation_journee_debut``, ``formation_journee_fin``, ``formation_demi_journee_fin``
+    (« 08 h 30 »…), ``formation_journee_pauses`` (« une pause de 10 h 30 à 10 h 45, le déjeuner
+    de… et une pause de… »), ``formation_participants_min`` et ``formation_participants_max``.
+    """
+    j = journee_type()
+    pauses = [f"{p['libelle']} de {horaire(p['debut'])} à {horaire(p['fin'])}" for p in j["pauses"]]
+    taille = referentiel.cours()["cours"]["taille_groupe"]
+    return {
+        "formation_journee_debut": horaire(j["debut"]),
+        "formation_journee_fin": horaire(j["fin"]),
+        "formation_demi_journee_fin": horaire(j["fin_demi_journee"]),
+        "formation_journee_pauses": (", ".join(pauses[:-1]) + " et " + pauses[-1]) if len(pauses) > 1
+        else "".join(pauses) or "aucune pause",
+        "formation_participants_min": str(taille["min"]),
+        "formation_participants_max": str(taille["max"]),
+    }
 
 
 def numeros_modules() -> list[int]:
@@ -159,11 +187,14 @@ def ecarts_cours() -> list[str]:
 
     Contrôle, pour chaque module : numéros uniques et croissants ; créneaux d'un jour qui se
     suivent sans trou ni chevauchement et finissent après leur début ; nombre de jours du
-    déroulé égal à la durée annoncée arrondie au-dessus ; un module d'une demi-journée (ou son
-    dernier jour, pour une durée en demi-journée) qui s'arrête à la fin de la matinée ; chaque
-    « Tableau F.n » cité dans un déroulé qui existe dans le support du même module.
+    déroulé égal à la durée annoncée arrondie au-dessus ; chaque jour conforme à la journée type
+    (même heure de début, mêmes pauses, même heure de fin ; un module d'une demi-journée, ou
+    son dernier jour pour une durée en demi-journée, s'arrête au plus tard à la fin de la
+    demi-journée type) ; chaque « Tableau F.n » cité dans un déroulé qui existe dans le support
+    du même module.
     """
     ecarts: list[str] = []
+    type_ = journee_type()
     numeros = numeros_modules()
     if numeros != sorted(set(numeros)):
         ecarts.append(f"numéros de modules en double ou dans le désordre : {numeros}")
@@ -183,10 +214,8 @@ def ecarts_cours() -> list[str]:
         if d["jour"].nunique() != jours_attendus or sorted(d["jour"].unique()) != list(range(1, jours_attendus + 1)):
             ecarts.append(f"{nom} : {duree_libelle(m['duree_jours'])} annoncée, mais le déroulé compte les jours "
                           f"{sorted(int(j) for j in d['jour'].unique())}")
-        elif m["duree_jours"] != int(m["duree_jours"]):
-            fin = d[d["jour"] == jours_attendus]["fin"].max()
-            if _minutes(fin) > _minutes(FIN_MATINEE):
-                ecarts.append(f"{nom} : la dernière demi-journée finit à {fin}, après {FIN_MATINEE}")
+        else:
+            ecarts += _ecarts_journee_type(nom, m, d, type_)
         propres = {t["numero"] for t in tableaux if t["module"] == numero}
         for objet in (o for liste in d["materiel"] for o in liste):
             if "(tableau F." in objet:
@@ -194,6 +223,28 @@ def ecarts_cours() -> list[str]:
                 if cite not in propres:
                     ecarts.append(f"{nom} : le matériel « {objet} » cite le tableau {cite}, absent du support "
                                   f"du module (tableaux du module : {', '.join(sorted(propres)) or 'aucun'})")
+    return ecarts
+
+
+def _ecarts_journee_type(nom: str, m: dict[str, Any], d: pd.DataFrame, type_: dict[str, Any]) -> list[str]:
+    """Les jours du module ``m`` qui s'écartent de la journée type (début, pauses, fin)."""
+    ecarts = []
+    dernier = math.ceil(m["duree_jours"])
+    for jour, creneaux in d.groupby("jour"):
+        demi = m["duree_jours"] != int(m["duree_jours"]) and jour == dernier
+        debut, fin = creneaux["debut"].iloc[0], creneaux["fin"].iloc[-1]
+        if debut != type_["debut"]:
+            ecarts.append(f"{nom}, jour {jour} : commence à {debut}, la journée type à {type_['debut']}")
+        if demi and _minutes(fin) > _minutes(type_["fin_demi_journee"]):
+            ecarts.append(f"{nom} : la dernière demi-journée finit à {fin}, après {type_['fin_demi_journee']}")
+        elif not demi and fin != type_["fin"]:
+            ecarts.append(f"{nom}, jour {jour} : finit à {fin}, la journée type à {type_['fin']}")
+        vues = [(c.debut, c.fin, c.activite) for c in creneaux.itertuples() if c.pause]
+        attendues = [(p["debut"], p["fin"], p["activite"]) for p in type_["pauses"]
+                     if _minutes(p["fin"]) <= _minutes(fin)]
+        if vues != attendues:
+            texte = lambda ps: " ; ".join(f"{a} {b}–{c}" for b, c, a in ps) or "aucune"  # noqa: E731
+            ecarts.append(f"{nom}, jour {jour} : pauses {texte(vues)}, la journée type prévoit {texte(attendues)}")
     return ecarts
 
 

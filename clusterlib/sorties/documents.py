@@ -382,23 +382,28 @@ def modeles_vierges(chemin: str | Path) -> Path:
 
 
 def document_agenda(agenda: Agenda, chemin: str | Path, titre: str | None = None) -> Path:
-    """Le planning de l'atelier : en-tête, groupes de travail, puis un tableau par jour."""
+    """Le planning de l'atelier : en-tête, groupes de travail, rôles (dont le chef de village),
+    puis un tableau par jour."""
     t = agenda.textes
     titre = titre or t["titre"]
     c = t["colonnes"]
     g = t["groupes_colonnes"]
     groupes = agenda.groupes.rename(columns=g)
+    r = t["roles_colonnes"]
+    roles = agenda.roles().rename(columns=r)[[r["role"], r["mission"]]]
     if _format(chemin) == "xlsx":
         classeur = _classeur()
         _feuille_xlsx(classeur, "Planning", titre, " · ".join([agenda.entete(), *agenda.remarques()]),
                       agenda.tableau(), [1.2, 4.0, 2.6, 6.0, 8.0, 2.6, 4.0])
         _feuille_xlsx(classeur, t["groupes_titre"], t["groupes_titre"], "", groupes, [3.0, 8.0, 4.0])
+        _feuille_xlsx(classeur, t["roles_titre"], t["roles_titre"], "", roles, [4.0, 14.0])
         return _sauver_xlsx(classeur, chemin)
     doc = _nouveau_document(titre, agenda.entete())
     for remarque in agenda.remarques():
         doc.add_paragraph(remarque).runs[0].italic = True
     if len(agenda.groupes) > 1:
         _cadre_docx(doc, groupes, [3.0, 8.0, 4.0], titre=t["groupes_titre"])
+    _cadre_docx(doc, roles, [4.5, 20.0], titre=t["roles_titre"])
     for jour, s in agenda.seances.groupby("jour", sort=True):
         date = s["date"].iloc[0]
         doc.add_heading(f"{t['jour']} {jour}" + (f" — {date}" if date else ""), level=2)

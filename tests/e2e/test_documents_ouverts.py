@@ -173,6 +173,7 @@ def test_modele_excel_en_pdf(modele_excel: Path, tmp_path: Path, profil_libreoff
 
 def test_documents_word_en_pdf(tmp_path: Path, profil_libreoffice: Path) -> None:
     import clusterlib
+    from clusterlib.analyses.atelier import planning_atelier
     from clusterlib.sorties import documents
 
     cluster = clusterlib.load(EXEMPLE)
@@ -180,6 +181,8 @@ def test_documents_word_en_pdf(tmp_path: Path, profil_libreoffice: Path) -> None
         documents.modeles_vierges(tmp_path / "modeles_vierges.docx"),
         documents.dossier_atelier(cluster, tmp_path / "dossier_atelier.docx"),
         documents.document_suivi(cluster, tmp_path / "revue_campagne.docx", date_reference="2026-02-15"),
+        documents.document_agenda(planning_atelier(["Riz", "Soja"], date_debut="2026-03-09"),
+                                  tmp_path / "planning_atelier.docx"),
     ]
     pdfs = convertir([Path(f) for f in fichiers], "pdf", tmp_path / "pdf", profil_libreoffice)
     cible = dossier_artefacts("documents")
@@ -190,6 +193,9 @@ def test_documents_word_en_pdf(tmp_path: Path, profil_libreoffice: Path) -> None
         assert minimum <= pages <= 4 * minimum + 4, f"{pdf.name} : {pages} pages, {minimum} attendues au moins"
         shutil.copy(pdf, cible / pdf.name)
         assert len(rendre_png(pdf, cible)) == pages
+        if pdf.stem == "planning_atelier":
+            # Les trois jours du tableau 6, groupes et rôles compris, sur deux pages A4 paysage.
+            assert pages == 2, f"planning de l'atelier sur {pages} pages, 2 attendues"
 
 
 # --- Le rapport HTML ------------------------------------------------------------------------------

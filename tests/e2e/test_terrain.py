@@ -159,6 +159,25 @@ def test_formulaire_de_notation_imprimable_sans_noyau(html: Path, onglet: Onglet
     assert not onglet.externes
 
 
+def test_fiche_de_notation_de_la_grille_sur_deux_pages_a4(html: Path, onglet: Onglet) -> None:
+    """La page du livre imprimée par le navigateur (A4, marges d'un centimètre) : une feuille recto
+    verso, les 24 indicateurs compris ; chaque page rendue en PNG dans ``_build/artefacts/supports/``."""
+    from pypdf import PdfReader
+
+    page = onglet.page
+    page.goto((html / "book" / "supports" / "fiche-notation-grille.html").as_uri(), wait_until="load")
+    cible = dossier_artefacts("supports")
+    pdf = cible / "fiche-notation-grille.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True,
+             margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"})
+    lecteur = PdfReader(str(pdf))
+    assert len(lecteur.pages) == 2, f"fiche de notation imprimée sur {len(lecteur.pages)} pages A4, 2 attendues"
+    texte = "".join(p.extract_text() or "" for p in lecteur.pages)
+    assert "1.1" in (lecteur.pages[0].extract_text() or ""), "le tableau ne commence pas sur la première page"
+    assert "6.4" in texte
+    subprocess.run([exiger("pdftoppm"), "-png", "-r", "60", str(pdf), str(cible / pdf.stem)], check=True, timeout=120)
+
+
 # --- Les rapports --------------------------------------------------------------------------------
 
 
