@@ -87,15 +87,32 @@ def test_tableaux_vierges_ont_les_colonnes_et_numeros_du_referentiel() -> None:
     assert page.count("<table") == 5
 
 
-def test_tableaux_larges_en_paysage_et_cases_vides() -> None:
+def test_colonnes_a_remplir_larges_et_longs_tableaux_coupables() -> None:
     page = papier.tableaux_vierges_html()
-    blocs = re.findall(r'<div class="papier-bloc ([^"]*)"><table.*?</table>', page, flags=re.S)
+    blocs = re.findall(r'<div class="papier-bloc ?([^"]*)"><table.*?</table>', page, flags=re.S)
     assert len(blocs) == 5
-    for tableau, classes in zip(planification.tableaux_vierges(), blocs, strict=True):
-        a_remplir = [c for c in tableau.colonnes if c in tableau.donnees.columns]
-        assert ("papier-paysage" in classes) == (len(a_remplir) >= papier.COLONNES_PAYSAGE)
     assert page.count('class="a-remplir"') > 50
-    assert "@page paysage{size:A4 landscape" in page
+    assert "landscape" not in page  # Chromium ne remet pas en page une page paysage
+    for tableau, classes in zip(planification.tableaux_vierges(), blocs, strict=True):
+        lignes = len(tableau.donnees)
+        assert ("papier-long" in classes) == (lignes + len(set(tableau.donnees.get(tableau.intertitre, [])))
+                                              >= papier.LIGNES_LONG), tableau.intitule
+    # Tableau 7 : libellés imprimés et une colonne « Information » à remplir, qui prend le plus de place.
+    largeurs = [int(x) for x in re.findall(r'<col style="width:(\d+)%">', blocs_html(page)[0])]
+    assert largeurs == [papier.PART_LIBELLES, 100 - papier.PART_LIBELLES]
+
+
+def blocs_html(page: str) -> list[str]:
+    return re.findall(r'<div class="papier-bloc.*?</table>', page, flags=re.S)
+
+
+def test_largeurs_des_colonnes_a_remplir() -> None:
+    cadre = pd.DataFrame({"Maillon": ["Producteurs", "Marchés"], "A": ["", ""], "B": ["", " "], "C": ["", ""]})
+    assert papier._largeurs_colonnes(cadre) == [38, 21, 21, 21]
+    assert papier._largeurs_colonnes(cadre[["A", "B"]]) == []  # rien d'imprimé : le navigateur répartit
+    numerotee = pd.DataFrame({"N°": [""], "Actions": [""], "Moyens": [""]})
+    assert papier._largeurs_colonnes(numerotee) == [5, 48, 48]
+    assert papier._largeurs_colonnes(cadre[["Maillon"]]) == []
 
 
 # --- Exercices papier ----------------------------------------------------------------------------

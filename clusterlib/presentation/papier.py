@@ -6,8 +6,8 @@ partir des données et des référentiels, jamais à partir de chiffres recopié
 - :func:`tableau_html`, :func:`lignes_ecrire`, :func:`cases` et :data:`CSS_PAPIER` : les
   briques d'une page imprimable (tableaux encadrés, cases vides assez hautes pour écrire,
   lignes pointillées, cases à cocher) ; :mod:`clusterlib.formulaires.imprimable` s'en sert aussi ;
-- :func:`tableaux_vierges_html` : les tableaux 7 à 11 du guide, vierges, sous leur numéro, en
-  portrait ou en paysage selon le nombre de colonnes ;
+- :func:`tableaux_vierges_html` : les tableaux 7 à 11 du guide, vierges, sous leur numéro, une
+  page chacun ;
 - les exercices papier (:func:`exercice_valeur_ajoutee`, :func:`exercice_carte`,
   :func:`exercice_indicateur`, :func:`exercice_tableau_11`, :func:`exercice_acteurs`) : les
   données d'un cluster d'exemple mises en tableaux, et la réponse attendue, calculée par les
@@ -47,8 +47,9 @@ __all__ = [
     "tableaux_vierges_html",
 ]
 
-COLONNES_PAYSAGE = 4
-"""À partir de ce nombre de colonnes à remplir, un tableau vierge s'imprime en A4 paysage."""
+LIGNES_LONG = 18
+"""À partir de ce nombre de lignes, un tableau imprimé peut commencer en bas d'une page et se
+poursuivre sur la suivante (en-tête répété) au lieu de partir entier à la page suivante."""
 
 CSS_PAPIER = (
     "<style>"
@@ -68,21 +69,27 @@ CSS_PAPIER = (
     ".papier .cases{display:flex;flex-wrap:wrap;gap:.15em .9em;margin:.1em 0}"
     ".papier .cases span{white-space:nowrap}"
     ".papier .etiquette{font-weight:600}"
-    "@page paysage{size:A4 landscape;margin:12mm 12mm 13mm 12mm}"
     "@media print{"
     ".papier{font-size:9.5pt}"
     ".papier table.papier-tableau{display:table !important;overflow:visible !important}"
+    # Le thème du livre interdit de couper un tableau : un long tableau partirait entier à la page
+    # suivante en laissant une page presque blanche ; ici il se coupe entre deux lignes.
+    ".papier table.papier-tableau{break-inside:auto !important}"
+    ".papier tr.intertitre{break-after:avoid}"
     ".papier thead{display:table-header-group}"
     ".papier tr{break-inside:avoid}"
     ".papier .papier-tableau td.a-remplir{height:11mm}"
     ".papier .papier-bloc{break-inside:avoid}"
-    ".papier .papier-paysage{page:paysage}"
+    ".papier .papier-bloc.papier-long{break-inside:auto}"
+    ".papier caption{break-after:avoid}"
     ".papier .papier-saut,.saut-page{break-before:page}"
     "}"
     "</style>"
 )
 """Feuille de style des supports : à l'écran, des tableaux qui défilent ; à l'impression,
-des cadres, des cases vides de 11 mm de haut et les tableaux larges en A4 paysage."""
+des cadres et des cases vides de 11 mm de haut, en A4 portrait (Chromium ne remet pas en page le
+texte d'une page paysage : elle garderait la largeur d'une page portrait) ; les colonnes à remplir
+se partagent l'essentiel de la largeur."""
 
 
 # --- Briques ---------------------------------------------------------------------------------------
@@ -123,6 +130,41 @@ class TableauPapier:
         return page_papier(self.html())
 
 
+PART_LIBELLES = 38
+"""Part de la largeur (en %) laissée aux colonnes imprimées d'un tableau qui a aussi des colonnes
+entièrement vides : le reste va, à parts égales, aux colonnes où l'on écrit à la main."""
+
+
+LARGEUR_NUMERO = 3
+"""Un en-tête d'au plus ce nombre de caractères (« N° ») désigne une colonne de numéro, étroite."""
+PART_NUMERO = 5
+"""Largeur (en %) d'une colonne de numéro dans un tableau entièrement à remplir."""
+
+
+def _largeurs_colonnes(cadre: pd.DataFrame) -> list[int]:
+    """Les largeurs (en %) des colonnes d'un tableau à remplir, ou ``[]`` s'il n'y a rien à répartir.
+
+    Sans cela, le navigateur donne presque toute la largeur aux libellés et laisse aux colonnes
+    vides à peine de quoi écrire un mot.
+    """
+    if cadre.empty:
+        return []
+    vides = [bool(cadre[c].map(lambda v: pd.isna(v) or not str(v).strip()).all()) for c in cadre.columns]
+    a_remplir, imprimees = sum(vides), len(vides) - sum(vides)
+    if not a_remplir:
+        return []
+    if not imprimees:
+        # Tout est à remplir : parts égales, sauf une colonne de numéro (« N° ») gardée étroite.
+        etroites = [len(str(c)) <= LARGEUR_NUMERO for c in cadre.columns]
+        if not any(etroites) or all(etroites):
+            return []
+        reste = (100 - PART_NUMERO * sum(etroites)) / (len(etroites) - sum(etroites))
+        return [PART_NUMERO if etroite else round(reste) for etroite in etroites]
+    part_libelle = PART_LIBELLES / imprimees
+    part_vide = (100 - PART_LIBELLES) / a_remplir
+    return [round(part_vide if vide else part_libelle) for vide in vides]
+
+
 def tableau_html(cadre: pd.DataFrame, titre: str = "", *, note: str = "", nombres: Sequence[str] = (),
                  intertitres: dict[int, str] | None = None, classes: str = "") -> str:
     """Un tableau encadré à imprimer : en-têtes, cellules échappées, cases vides à remplir.
@@ -148,9 +190,14 @@ def tableau_html(cadre: pd.DataFrame, titre: str = "", *, note: str = "", nombre
                 cellules.append(f'<td{" class=nombre" if c in nombres else ""}>{texte}</td>')
         corps.append(f"<tr>{''.join(cellules)}</tr>")
     legende = f"<caption>{echapper_html(titre)}</caption>" if titre else ""
+    largeurs = _largeurs_colonnes(cadre)
+    colonnes_html = ("<colgroup>" + "".join(f'<col style="width:{p}%">' for p in largeurs) + "</colgroup>"
+                     if largeurs else "")
     note_html = f'<p class="papier-note">{echapper_html(note)}</p>' if note else ""
+    if len(cadre) + len(intertitres) >= LIGNES_LONG:
+        classes = f"{classes} papier-long".strip()
     return (f'<div class="papier-bloc {classes}">'
-            f'<table class="papier-tableau">{legende}<thead><tr>{entete}</tr></thead>'
+            f'<table class="papier-tableau">{legende}{colonnes_html}<thead><tr>{entete}</tr></thead>'
             f"<tbody>{''.join(corps)}</tbody></table>{note_html}</div>")
 
 
@@ -166,8 +213,8 @@ def tableaux_vierges_html() -> str:
     """Les tableaux 7 à 11 du guide, vierges, à imprimer (un tableau par page, sous le numéro du guide).
 
     Lignes et colonnes viennent de ``referentiel/planification.yml`` par
-    :func:`clusterlib.analyses.planification.tableaux_vierges` ; un tableau d'au moins
-    :data:`COLONNES_PAYSAGE` colonnes s'imprime en paysage.
+    :func:`clusterlib.analyses.planification.tableaux_vierges` ; les colonnes à remplir
+    reçoivent l'essentiel de la largeur.
     """
     from clusterlib.analyses import planification
 
@@ -180,12 +227,9 @@ def tableaux_vierges_html() -> str:
             valeurs = list(cadre[tableau.intertitre])
             intertitres = {i: v for i, v in enumerate(valeurs) if i == 0 or v != valeurs[i - 1]}
         affiche = cadre[colonnes].rename(columns=tableau.colonnes).reset_index(drop=True)
-        classes = " ".join(c for c in (
-            "papier-paysage" if len(colonnes) >= COLONNES_PAYSAGE else "",
-            "papier-saut" if rang else "",
-        ) if c)
         morceaux.append(tableau_html(affiche, tableau.intitule, intertitres=intertitres,
-                                     note=f"{tableau.source}. {tableau.note}", classes=classes))
+                                     note=f"{tableau.source}. {tableau.note}",
+                                     classes="papier-saut" if rang else ""))
     return page_papier(*morceaux)
 
 
