@@ -180,7 +180,8 @@ def jeux_de_la_banque(banque: Any, filiere: str | None = None) -> list[JeuBanque
 
 
 @lru_cache(maxsize=4)
-def _empreinte_fichiers(racine: str, notebook: str) -> str:
+def _empreinte_paquet(racine: str) -> str:
+    """Empreinte des fichiers du paquet et des versions (une fois par processus : le code ne change pas en route)."""
     h = hashlib.sha256(f"clusterlib {__version__}\npython {sys.version.split()[0]}\n".encode())
     for nom in BIBLIOTHEQUES:
         try:
@@ -191,9 +192,8 @@ def _empreinte_fichiers(racine: str, notebook: str) -> str:
     base = Path(racine)
     fichiers = sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                       and p.suffix not in (".pyc", ".pyo"))
-    for fichier in [*fichiers, Path(notebook)]:
-        nom = fichier.relative_to(base).as_posix() if fichier.is_relative_to(base) else f"carnet:{fichier.name}"
-        h.update(f"\n{nom}\n".encode())
+    for fichier in fichiers:
+        h.update(f"\n{fichier.relative_to(base).as_posix()}\n".encode())
         h.update(fichier.read_bytes())
     return h.hexdigest()
 
@@ -204,8 +204,9 @@ def empreinte_code(notebook: str | Path | None = None) -> str:
     import clusterlib
     from clusterlib.sorties.rapports import notebook_rapport
 
-    return _empreinte_fichiers(str(Path(clusterlib.__file__).resolve().parent),
-                               str(Path(notebook).resolve() if notebook else notebook_rapport()))
+    paquet = _empreinte_paquet(str(Path(clusterlib.__file__).resolve().parent))
+    carnet = Path(notebook) if notebook else notebook_rapport()
+    return hashlib.sha256(f"{paquet}\n".encode() + carnet.read_bytes()).hexdigest()
 
 
 def empreinte_rapport(jeu: JeuBanque, code: str, *, campagne: str | None, disposition: str,
@@ -266,23 +267,25 @@ class Avancement:
 
     def ligne(self, maintenant: float | None = None) -> str:
         """« Rapports : 7/20, 3,4 rapports/min, reste environ 4 min » (typographie française)."""
-        from clusterlib.presentation.format_fr import nombre, typographie
+        from clusterlib.presentation.format_fr import ESPACE_FINE, nombre, typographie
 
         debit, reste = self.debit(maintenant), self.reste(maintenant)
         morceaux = [f"Rapports : {self.faits}/{self.total}"]
-        morceaux.append("débit à venir" if debit is None else f"{nombre(debit, 1)} rapports/min")
+        morceaux.append("débit à venir" if debit is None else f"{nombre(debit, 1)}{ESPACE_FINE}rapports/min")
         if reste is not None:
             morceaux.append("terminé" if self.faits >= self.total else f"reste environ {_duree(reste)}")
         return typographie(", ".join(morceaux))
 
 
 def _duree(secondes: float) -> str:
+    """« 40 s », « 3 min », « 2 h 05 » (espaces fines insécables devant l'unité)."""
+    fine = "\u202f"
     if secondes < 60:
-        return f"{max(1, round(secondes))} s"
+        return f"{max(1, round(secondes))}{fine}s"
     if secondes < 3600:
-        return f"{round(secondes / 60)} min"
+        return f"{round(secondes / 60)}{fine}min"
     heures, minutes = divmod(round(secondes / 60), 60)
-    return f"{heures} h {minutes:02d}"
+    return f"{heures}{fine}h{fine}{minutes:02d}"
 
 
 # --- Le lot ----------------------------------------------------------------------------------------
