@@ -6,14 +6,16 @@ Une seule exécution, sur la même machine :
       puis avec rapport.pdf (Chromium sans tête ; le temps du PDF est affiché à part) ;
   (c) un lot de N clusters (20 par défaut) avec 1 puis 2 processus, pour chaque moteur ;
   (d) la mémoire de chaque processus de travail du moteur clusterlib ;
-  (e) le coût de chaque figure du rapport (construction + enregistrement en PNG à 150 points par pouce).
+  (e) le coût de chaque figure du rapport (construction + enregistrement en PNG à 150 points par pouce) ;
+  (f) ``report --banque`` sur une banque des N clusters : premier passage (N rapports, moteur clusterlib à
+      2 processus) puis second passage, où tout est à jour et sauté.
 Objectifs : (c) clusterlib à 2 processus ≤ 0,5 × (c) papermill à 2 processus ; (b) clusterlib ≤ 1,5 × (a) ;
 (b) avec PDF ≤ 2,5 × (a) ;
 la figure la plus lente < 0,3 s.
 
 La machine de développement est partagée : les temps absolus sont bruités, les rapports entre
 mesures d'une même exécution le sont moins. ``--lot`` change la taille du lot, ``--sans-papermill``
-saute les lots papermill (les plus longs).
+saute les lots papermill (les plus longs), ``--sans-banque`` les passages de ``report --banque``.
 """
 
 from __future__ import annotations
@@ -160,6 +162,7 @@ def main() -> int:
     parseur = argparse.ArgumentParser(description="Mesure des rapports : moteurs papermill et clusterlib")
     parseur.add_argument("--lot", type=int, default=20, help="nombre de clusters du lot (20)")
     parseur.add_argument("--sans-papermill", action="store_true", help="ne pas mesurer les lots papermill")
+    parseur.add_argument("--sans-banque", action="store_true", help="ne pas mesurer report --banque")
     arguments = parseur.parse_args()
     n = arguments.lot
     with tempfile.TemporaryDirectory() as tmp:
@@ -205,6 +208,24 @@ def main() -> int:
             print(f"    clusterlib --jobs 2 / papermill --jobs 2   : {c2 / temps['papermill', 2]:4.2f} (objectif ≤ 0,5)"
                   f"   [processeur : {CPU['c_clusterlib_2'] / CPU['c_papermill_2']:4.2f}]")
         print(f"    clusterlib --jobs 2 / clusterlib --jobs 1  : {c2 / temps['clusterlib', 1]:4.2f}")
+
+        if not arguments.sans_banque:
+            from clusterlib.banque.stockage import ajouter, ouvrir
+            from clusterlib.sorties.lot_banque import rapporter_banque
+
+            with ouvrir(tmp / "banque.duckdb") as banque:
+                ajouter(banque, chemins)
+            bilans = []
+            premier = chrono(lambda: bilans.append(rapporter_banque(tmp / "banque.duckdb", tmp / "lot-banque",
+                                                                    travaux=2, formats=SANS_PDF)), "f1")
+            second = chrono(lambda: bilans.append(rapporter_banque(tmp / "banque.duckdb", tmp / "lot-banque",
+                                                                   travaux=2, formats=SANS_PDF)), "f2")
+            if len(bilans[0].par_etat("fait")) != n or len(bilans[1].sautes) != n:
+                raise SystemExit("lot de la banque : rapports manquants ou second passage qui refait des rapports")
+            print(f"(f) --banque, {n} clusters, premier passage   : {premier:6.1f} s   "
+                  f"({premier / n:4.2f} s par rapport)   [processeur {CPU['f1']:5.1f} s]")
+            print(f"(f) --banque, second passage (tout sauté)     : {second:6.1f} s   ({second / n * 1000:4.0f} ms par "
+                  f"cluster)   [processeur {CPU['f2']:5.1f} s]")
 
         from clusterlib.sorties.moteur_lot import Atelier
 

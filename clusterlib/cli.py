@@ -137,10 +137,21 @@ def _parseur() -> argparse.ArgumentParser:
         description="Pour chaque cluster (dossier ou classeur), vérifie les données puis exécute le notebook "
         "du rapport (papermill) et écrit dans DOSSIER/<id du cluster>/ le rapport HTML, le notebook exécuté et "
         "resume.json ; écrit aussi DOSSIER/index.html et DOSSIER/synthese.csv. Un cluster invalide est signalé "
-        "et sauté ; un échec ne laisse jamais de rapport à moitié écrit.",
+        "et sauté ; un échec ne laisse jamais de rapport à moitié écrit. Avec --banque, rapporte chaque cluster "
+        "d'une banque (clusterlib banque ajouter) et saute ceux dont les données et le code n'ont pas changé "
+        "depuis leur dernier rapport.",
+        epilog="exemples :\n  clusterlib report data/samples/riz-glazoue --out rapports\n"
+        "  clusterlib report --banque banque.duckdb --filiere riz --out rapports --jobs 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    rapport.add_argument("chemins", nargs="+", metavar="CHEMIN", type=Path,
-                         help="dossier d'un cluster ou classeur Excel")
+    rapport.add_argument("chemins", nargs="*", metavar="CHEMIN", type=Path,
+                         help="dossier d'un cluster ou classeur Excel (ou --banque)")
+    rapport.add_argument("--banque", metavar="BANQUE", type=Path, default=None,
+                         help="rapporte chaque cluster de cette banque de clusters (fichier DuckDB) au lieu de CHEMIN")
+    rapport.add_argument("--filiere", metavar="FILIERE", default=None,
+                         help="avec --banque : seulement les clusters de cette filière (par exemple riz)")
+    rapport.add_argument("--tout", action="store_true",
+                         help="avec --banque : refait aussi les rapports à jour (données et code inchangés)")
     rapport.add_argument("--out", required=True, metavar="DOSSIER", type=Path, help="dossier des rapports")
     rapport.add_argument("--jobs", type=_entier_positif, default=1, metavar="N", dest="travaux",
                          help="nombre de rapports exécutés en parallèle (un processus chacun ; 1 par défaut)")
@@ -370,8 +381,12 @@ def _clusters_a_traiter(chemins: Sequence[Path]) -> list[Path]:
 
 
 def _report(arguments: argparse.Namespace) -> int:
+    from clusterlib.sorties.lot_banque import verifier_options
     from clusterlib.sorties.rapports import produire_rapports
 
+    verifier_options(arguments.chemins, arguments.banque, arguments.filiere, arguments.tout)
+    if arguments.banque is not None:
+        return _report_banque(arguments)
     if _introuvables("report", arguments.chemins):
         return 2
     chemins = _clusters_a_traiter(arguments.chemins)
@@ -392,6 +407,88 @@ def _report(arguments: argparse.Namespace) -> int:
         _dire(f"  fait      {r.chemin} → {r.dossier}/{bilan.fichier_principal} ({r.duree:.0f} s)")
         for message in r.messages:
             _dire(f"    - {message}")
+    for r in invalides:
+        _dire(f"  invalide  {r.chemin}")
+        for message in r.messages:
+            _dire(f"    - {message}")
+    for r in echecs:
+        _dire(f"  échec     {r.chemin} : {r.messages[0] if r.messages else 'cause inconnue'}"
+              + (f" (journal : {r.journal})" if r.journal else ""))
+    if len(bilan.synthese):
+        _dire(f"Synthèse ({len(bilan.synthese)} rapport(s) dans le dossier) : {sortie / 'index.html'}, "
+              f"{sortie / 'synthese.xlsx'} et {sortie / 'synthese.csv'}")
+    return 0 if bilan.complet else 1
+
+
+class _BarreLot:
+    """La progression de ``report --banque`` sur la sortie d'erreur : une ligne redessinée dans un
+    terminal, une ligne par rapport sinon (journal d'un travail planifié, fichier)."""
+
+    def __init__(self) -> None:
+        self.terminal = sys.stderr.isatty()
+        self.avancement: Any = None
+        self._largeur = 0
+
+    def depart(self, avancement: Any) -> None:
+        self.avancement = avancement
+        if avancement.sautes:
+            _signaler(f"clusterlib report : {avancement.sautes} rapport(s) à jour sauté(s) (données et code "
+                      "inchangés ; --tout pour les refaire)")
+        if avancement.total:
+            self._afficher(avancement.ligne())
+
+    def progression(self, resultat: Any, avancement: Any) -> None:
+        ligne = avancement.ligne()
+        if not self.terminal:
+            etat = {"fait": "fait", "invalide": "invalide", "echec": "échec"}.get(resultat.etat, resultat.etat)
+            ligne = f"{ligne} — {resultat.cluster or resultat.chemin} : {etat}"
+        self._afficher(ligne)
+
+    def _afficher(self, ligne: str) -> None:
+        if self.terminal:
+            sys.stderr.write("\r" + ligne.ljust(self._largeur))
+            self._largeur = len(ligne)
+            sys.stderr.flush()
+        else:
+            _signaler(ligne)
+
+    def annonce(self, message: str) -> None:
+        if self.terminal and self._largeur:
+            sys.stderr.write("\r" + " " * self._largeur + "\r")
+            self._largeur = 0
+        _signaler(message)
+
+    def fermer(self) -> None:
+        if self.terminal and self._largeur:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self._largeur = 0
+
+
+def _report_banque(arguments: argparse.Namespace) -> int:
+    from clusterlib.sorties.lot_banque import rapporter_banque
+
+    if _introuvables("report", [arguments.banque], "banque"):
+        return 2
+    sortie: Path = arguments.out
+    barre = _BarreLot()
+    try:
+        bilan = rapporter_banque(arguments.banque, sortie, filiere=arguments.filiere, tout=arguments.tout,
+                                 travaux=arguments.travaux, campagne=arguments.campagne, formats=arguments.formats,
+                                 disposition=arguments.disposition, delai=arguments.delai, moteur=arguments.moteur,
+                                 depart=barre.depart, progression=barre.progression, annonce=barre.annonce)
+    finally:
+        barre.fermer()
+    faits, invalides, echecs = bilan.par_etat("fait"), bilan.par_etat("invalide"), bilan.par_etat("echec")
+    _dire(f"Rapports de la banque {arguments.banque} : {len(faits)} produit(s), {len(bilan.sautes)} à jour "
+          f"sauté(s), {len(invalides)} cluster(s) invalide(s), {len(echecs)} échec(s), sur "
+          f"{len(bilan.resultats) + len(bilan.sautes)} — dossier {sortie}")
+    for r in faits:
+        _dire(f"  fait      {r.cluster} → {r.dossier}/{bilan.fichier_principal} ({r.duree:.0f} s)")
+        for message in r.messages:
+            _dire(f"    - {message}")
+    for ident in bilan.sautes:
+        _dire(f"  à jour    {ident} → {bilan.sortie / ident}/{bilan.fichier_principal}")
     for r in invalides:
         _dire(f"  invalide  {r.chemin}")
         for message in r.messages:

@@ -203,7 +203,8 @@ def lire_marqueur(dossier: str | Path) -> dict[str, Any] | None:
     return contenu
 
 
-def _ecrire_marqueur(dossier: Path, ident: str, chemin: Path) -> None:
+def _ecrire_marqueur(dossier: Path, ident: str, chemin: Path, complements: dict[str, Any] | None = None) -> None:
+    """Écrit la marque ; ``complements`` y ajoute des clés (origine dans une banque, empreinte du contenu…)."""
     fichiers = _fichiers(dossier)
     contenu = {
         "outil": "clusterlib",
@@ -212,6 +213,7 @@ def _ecrire_marqueur(dossier: Path, ident: str, chemin: Path) -> None:
         "cluster": ident,
         "donnees": str(chemin),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        **(complements or {}),
         "fichiers": [*fichiers, MARQUEUR_RAPPORT],
     }
     (dossier / MARQUEUR_RAPPORT).write_text(json.dumps(contenu, ensure_ascii=False, indent=2) + "\n",
@@ -441,19 +443,20 @@ def _preparer(chemin: Path, campagne: str | None) -> Resultat | _Prepare:
 
 def _rapport_un(prepare: _Prepare, sortie: Path, campagne: str | None, disposition: str,
                 formats: Sequence[str], delai: int, notebook: Path,
-                lancer: Callable[[Path, Path], int] = _lancer_papermill) -> Resultat:
+                lancer: Callable[[Path, Path], int] = _lancer_papermill,
+                complements: dict[str, Any] | None = None) -> Resultat:
     debut = time.monotonic()
     chemin, ident = prepare.chemin, prepare.cluster.id
     try:
         return _executer_rapport(chemin, ident, sortie, campagne, disposition, formats, delai, notebook, debut,
-                                 lancer)
+                                 lancer, complements)
     except Exception as exc:  # l'échec d'un cluster, quel qu'il soit, n'arrête pas le lot
         return _echec_inattendu(chemin, sortie, ident, exc, debut)
 
 
 def _executer_rapport(chemin: Path, ident: str, sortie: Path, campagne: str | None, disposition: str,
                       formats: Sequence[str], delai: int, notebook: Path, debut: float,
-                      lancer: Callable[[Path, Path], int]) -> Resultat:
+                      lancer: Callable[[Path, Path], int], complements: dict[str, Any] | None = None) -> Resultat:
     cible = sortie / ident
     refus = _refus_remplacement(cible)
     if refus:
@@ -491,7 +494,7 @@ def _executer_rapport(chemin: Path, ident: str, sortie: Path, campagne: str | No
         for fichier in (journal, fichier_parametres, temoin):
             fichier.unlink()
         avertissements = _finaliser_rapport(temporaire, formats)
-        _ecrire_marqueur(temporaire, ident, chemin)
+        _ecrire_marqueur(temporaire, ident, chemin, complements)
         _deplacer_en_place(temporaire, cible, ident)
         return Resultat(chemin, "fait", cluster=ident, dossier=cible, messages=avertissements,
                         duree=time.monotonic() - debut)
@@ -580,7 +583,9 @@ def executer_lot(
 
 def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | None, disposition: str,
                           formats: Sequence[str], travaux: int, delai: int, notebook: Path,
-                          progression: Callable[[Resultat], None] | None, moteur: str) -> list[Resultat]:
+                          progression: Callable[[Resultat], None] | None, moteur: str,
+                          marques: dict[Path, dict[str, Any]] | None = None) -> list[Resultat]:
+    """Le lot, sous le verrou de ``sortie`` ; ``marques[chemin]`` complète la marque du rapport de ce jeu."""
     resultats: list[Resultat] = []
 
     def noter(resultat: Resultat) -> None:
@@ -622,7 +627,8 @@ def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | Non
         lancer = _lanceur_clusterlib(atelier, delai)
     pool = ThreadPoolExecutor(max_workers=max(1, travaux))
     try:
-        futurs = [pool.submit(_rapport_un, p, sortie, campagne, disposition, formats, delai, notebook, lancer)
+        futurs = [pool.submit(_rapport_un, p, sortie, campagne, disposition, formats, delai, notebook, lancer,
+                              (marques or {}).get(p.chemin))
                   for p in a_executer]
         for futur in as_completed(futurs):
             noter(futur.result())
