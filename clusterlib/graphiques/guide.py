@@ -476,7 +476,7 @@ def dispositif_animation(donnees: dict[str, Any]) -> Figure:
     y += 0.22
     largeur = x1 - x0
     etapes = [_bloc(f"{i}. {e}", largeur - 2 * _PAD - 0.1) for i, e in enumerate(donnees["etapes"], 1)]
-    chapeau = _bloc(f"Mise en place en {len(etapes)} étapes", largeur - 2 * _PAD, 10.5, gras=True, couleur=_VERT)
+    chapeau = _bloc(donnees["titre_etapes"], largeur - 2 * _PAD, 10.5, gras=True, couleur=_VERT)
     toile.cartouche(x0, y, largeur, [chapeau, *etapes], couleur=_VERT, fond=_FONDS[_VERT], centre=False)
     y += chapeau.hauteur + sum(b.hauteur for b in etapes) + 2 * _PAD
     return toile.finir(y)
@@ -590,7 +590,7 @@ def _alt_dispositif(d: dict[str, Any]) -> str:
                              for lien in d["liens"])
     etapes = _liste([e[0].lower() + e[1:] for e in d["etapes"]])
     return (f"Schéma du dispositif d'animation d'un cluster. Acteurs\u202f: {_liste(list(noms.values()))}. "
-            f"Liens\u202f: {liens}. Mise en place en {len(d['etapes'])} étapes\u202f: {etapes}.")
+            f"Liens\u202f: {liens}. {d['titre_etapes']}\u202f: {etapes}.")
 
 
 def _alt_phases(d: dict[str, Any]) -> str:
