@@ -148,8 +148,19 @@ def test_texte_alternatif_nomme_les_elements(cle: str) -> None:
     }[cle]
     assert noms
     for nom in noms:
-        assert nom in alt, (cle, nom)
+        assert nom.lower() in alt.lower(), (cle, nom)
     assert "\n" not in alt and "$" not in alt and " :" not in alt and " ;" not in alt
+    assert "« " not in alt and " »" not in alt  # espaces fines dans les guillemets
+
+
+def test_alt_garde_par_le_livre() -> None:
+    """L'extension ``terrain`` remplace un alt qui ressemble à un chemin : jamais les nôtres."""
+    sys.path.insert(0, str(RACINE / "book" / "_ext"))
+    import terrain
+
+    for cle in CLES:
+        assert not terrain._ALT_CHEMIN.search(guide.texte_alternatif(cle)), cle
+    assert terrain._ALT_CHEMIN.search("../images/carte.png") and terrain._ALT_CHEMIN.search("_build/x/carte")
 
 
 def test_chaque_figure_placee_dans_sa_page() -> None:

@@ -553,53 +553,66 @@ def _liste(elements: list[str]) -> str:
     return ", ".join(elements[:-1]) + " et " + elements[-1]
 
 
+def _min(texte: str) -> str:
+    """Le texte avec une minuscule initiale, sauf s'il commence par un sigle (« SNCA 2 », « OP »)."""
+    if len(texte) > 1 and texte[1].isupper():
+        return texte
+    return texte[:1].lower() + texte[1:]
+
+
+def _g(texte: str) -> str:
+    """Le texte entre guillemets français (espaces fines insécables)."""
+    return f"«\u202f{texte}\u202f»"
+
+
 def _alt_valuelinks(d: dict[str, Any]) -> str:
-    maillons = "\u202f; ".join(f"{m['libelle']} ({_liste(m['acteurs'])})" for m in d["maillons"])
-    produits = "\u202f; ".join(f"{p['libelle']} vers {p['marche'][0].lower()}{p['marche'][1:]}" for p in d["produits"])
-    return (f"Carte de chaîne de valeur ValueLinks « {d['titre']} {d['sous_titre']} ». "
-            f"Maillons de haut en bas, avec leurs acteurs\u202f: {maillons}. "
-            f"{d['matiere_premiere']} va de la production à la transformation, qui en tire "
-            f"{len(d['produits'])} produits\u202f: {produits}. "
-            f"{d['appuis']['libelle']}\u202f: {_liste(d['appuis']['acteurs'])}.")
+    maillons = "\u202f; ".join(f"{m['libelle']}, avec {_liste([_min(a) for a in m['acteurs']])}" for m in d["maillons"])
+    produits = "\u202f; ".join(f"{p['libelle']}, débouché {_min(p['marche'])}" for p in d["produits"])
+    premier, second = d["maillons"][0]["libelle"], d["maillons"][1]["libelle"]
+    return (f"Carte de chaîne de valeur selon ValueLinks, {_g(d['titre'] + ' ' + d['sous_titre'])}. "
+            f"Maillons de haut en bas\u202f: {maillons}. Flux de {_min(d['matiere_premiere'])} de "
+            f"{_g(premier)} vers {_g(second)}, qui en tire {len(d['produits'])} produits suivis chacun "
+            f"jusqu'à son marché\u202f: {produits}. {d['appuis']['libelle']}\u202f: "
+            f"{_liste([_min(a) for a in d['appuis']['acteurs']])}.")
 
 
 def _alt_case(d: dict[str, Any]) -> str:
-    return (f"Schéma d'un {d['titre'].lower()} selon l'approche CASE. Au centre, {d['centre'].lower()}, "
-            f"{d['centre_detail']}, qui vend au {d['marche'].lower()} placé au-dessus du pôle. "
-            f"L'approvisionnent les acteurs directs ({_liste(d['acteurs_directs'])}) et les fournisseurs "
-            f"({_liste(d['fournisseurs'])}). Au pied du pôle, {d['liens']['appui']}\u202f: "
-            f"{_liste(d['appuis'])}.")
+    return (f"Schéma d'un {_min(d['titre'])} selon l'approche CASE. Au centre du pôle\u202f: {d['centre']}, "
+            f"{d['centre_detail']}. Au-dessus, hors du pôle\u202f: {_min(d['marche'])}, où va le produit. "
+            f"Approvisionnent l'agrégateur ({d['liens']['approvisionnement']})\u202f: les acteurs directs "
+            f"({_liste([_min(a) for a in d['acteurs_directs']])}) et les fournisseurs "
+            f"({_liste([_min(a) for a in d['fournisseurs']])}). Au pied du pôle, {d['liens']['appui']}\u202f: "
+            f"{_liste([_min(a) for a in d['appuis']])}.")
 
 
 def _alt_frise(d: dict[str, Any]) -> str:
-    jalons = "\u202f; ".join(f"{j['quand']}, {j['titre'][0].lower()}{j['titre'][1:]} ({j['detail'].rstrip('.')})"
-                             for j in d["jalons"])
-    return f"Frise chronologique « {d['titre']} », {len(d['jalons'])} jalons de haut en bas\u202f: {jalons}."
+    jalons = " ".join(f"{j['quand']}\u202f: {_min(j['titre'])}. {j['detail'].rstrip('.')}." for j in d["jalons"])
+    return f"Frise chronologique {_g(d['titre'])}, {len(d['jalons'])} jalons de haut en bas. {jalons}"
 
 
 def _alt_utilisateurs(d: dict[str, Any]) -> str:
-    familles = "\u202f; ".join(f"{u['qui']} ({u['detail']}), pour {_liste([x[0].lower() + x[1:] for x in u['usages']])}"
+    familles = "\u202f; ".join(f"{u['qui']} ({u['detail']}), pour {_liste([_min(x) for x in u['usages']])}"
                                for u in d["utilisateurs"])
-    return (f"Schéma\u202f: {d['titre'].lower()}, {d['sous_titre']}, sert {len(d['utilisateurs'])} "
+    return (f"Schéma. {d['titre']}, {d['sous_titre']}, sert {len(d['utilisateurs'])} "
             f"familles d'utilisateurs\u202f: {familles}.")
 
 
 def _alt_dispositif(d: dict[str, Any]) -> str:
     noms = {a["code"]: a["libelle"] for a in d["acteurs"]}
-    liens = "\u202f; ".join(f"{noms[lien['de']]} → {noms[lien['vers']]}\u202f: {lien['libelle']}"
-                             for lien in d["liens"])
-    etapes = _liste([e[0].lower() + e[1:] for e in d["etapes"]])
+    liens = "\u202f; ".join(
+        f"{noms[lien['de']]} {'↔' if lien.get('double') else '→'} {_min(noms[lien['vers']])} ({lien['libelle']})"
+        for lien in d["liens"])
+    etapes = _liste([_min(e) for e in d["etapes"]])
     return (f"Schéma du dispositif d'animation d'un cluster. Acteurs\u202f: {_liste(list(noms.values()))}. "
             f"Liens\u202f: {liens}. {d['titre_etapes']}\u202f: {etapes}.")
 
 
 def _alt_phases(d: dict[str, Any]) -> str:
-    phases = "\u202f; ".join(f"{i}. {p['nom']}\u202f: {p['contenu'][0].lower()}{p['contenu'][1:]}"
-                             for i, p in enumerate(d["phases"], 1))
-    return (f"Schéma des {len(d['phases'])} phases de développement d'un cluster, de « {d['depart']} » "
-            f"à « {d['arrivee']} »\u202f: {phases}. À côté, une bande montre la part de l'"
-            f"{d['appui_externe'][0].lower()}{d['appui_externe'][1:]} qui décroît au fil des phases et celle de "
-            f"l'{d['animation_interne'][0].lower()}{d['animation_interne'][1:]} qui croît.")
+    phases = "\u202f; ".join(f"{i}. {p['nom']} ({_min(p['contenu'])})" for i, p in enumerate(d["phases"], 1))
+    return (f"Schéma des {len(d['phases'])} phases de développement d'un cluster, du point de départ "
+            f"{_g(d['depart'])} au point d'arrivée {_g(d['arrivee'])}\u202f: {phases}. À côté, une bande "
+            f"montre la part de l'{_min(d['appui_externe'])}, qui décroît au fil des phases, et celle de "
+            f"l'{_min(d['animation_interne'])}, qui croît.")
 
 
 _ALTS: dict[str, Callable[[dict[str, Any]], str]] = {
