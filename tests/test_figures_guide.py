@@ -225,3 +225,22 @@ def test_directive_produit_une_image_numerotee(tmp_path: Path) -> None:
         nom = premier["utilisateurs"][0]["qui"] if "utilisateurs" in premier else premier["maillons"][0]["libelle"]
         assert nom in alt
         assert f"Figure {numero}" in html, (cle, numero)
+
+
+def test_livre_construit_figures_numerotees() -> None:
+    """Si le livre a été construit : chaque figure est dans sa page, avec son image et son numéro."""
+    html = RACINE / "_build" / "html"
+    if not (html / "index.html").is_file():
+        pytest.skip("livre non construit (jupyter-book build .)")
+    for figure in FIGURES:
+        page = (html / f"{figure['page']}.html").read_text(encoding="utf-8")
+        assert f"_images/{figure['cle']}.png" in page, figure["cle"]
+        bloc = re.search(rf'id="{re.escape(figure["etiquette"])}".*?<span class="caption-number">Figure ([^ <]+)',
+                         page, re.S)
+        assert bloc, figure["etiquette"]
+        if figure["origine"] == "guide":
+            assert bloc.group(1) == f"G.{figure['numero']}"
+        else:
+            assert re.fullmatch(r"[A-Z]\.[0-9]+", bloc.group(1)), bloc.group(1)
+    for page in html.rglob("*.html"):
+        assert not re.search(r'<span class="caption-number">Figure [0-9]', page.read_text(encoding="utf-8")), page
