@@ -10,6 +10,10 @@ calcul, le numéro de chaque tableau :
 - tout autre tableau numéroté reçoit le préfixe du dossier de sa page (« A.1 », « A.2 » en
   annexe, « F.n » pour la formation, « L.n » ailleurs), compté dans l'ordre du livre.
 
+Les figures suivent la même logique (``clusterlib/referentiel/figures_guide.yml``) : le guide
+ne numérote pas ses schémas, une figure qui en reproduit un reçoit « G.n » (n = son rang dans le
+guide) ; toute autre figure numérotée reçoit le préfixe du dossier de sa page, comme un tableau.
+
 Les renvois ``{numref}`` et les légendes HTML (donc les PDF imprimés depuis le HTML) suivent.
 L'édition xelatex aussi : LaTeX compte ses tableaux lui-même, alors chaque tableau numéroté y
 est précédé d'une redéfinition de ``\thetable`` qui impose le même numéro (légende et renvois).
@@ -72,6 +76,52 @@ def renumeroter(tableaux: Iterable[tuple[str, str]], referentiel: dict[str, Any]
     return resultat
 
 
+def numeros_figures_du_guide(figures: dict[str, Any]) -> dict[tuple[str, str], Numero]:
+    """(page, identifiant) → numéro (« G », n) de chaque figure qui reproduit un schéma du guide."""
+    return {(f["page"], nodes.make_id(f["etiquette"])): (figures["prefixe_guide"], int(f["numero"]))
+            for f in figures["figures"] if f["origine"] == "guide"}
+
+
+def renumeroter_figures(ordre: Iterable[tuple[str, str]], figures: dict[str, Any],
+                        prefixes: dict[str, str]) -> dict[tuple[str, str], Numero]:
+    """Le numéro de chaque figure, données dans l'ordre du livre comme couples (page, identifiant).
+
+    Un schéma du guide garde sa désignation (« G », n) ; les autres figures sont comptées par
+    préfixe de dossier (« L », 1), comme les tableaux propres au livre.
+    """
+    du_guide = numeros_figures_du_guide(figures)
+    compteurs: dict[str, int] = {}
+    resultat: dict[tuple[str, str], Numero] = {}
+    for cle in ordre:
+        if cle in du_guide:
+            resultat[cle] = du_guide[cle]
+            continue
+        lettre = prefixe(cle[0], prefixes)
+        compteurs[lettre] = compteurs.get(lettre, 0) + 1
+        resultat[cle] = (lettre, compteurs[lettre])
+    return resultat
+
+
+def _appliquer_figures(env: BuildEnvironment, prefixes: dict[str, str]) -> set[str]:
+    from clusterlib import referentiel
+
+    figures = referentiel.figures_guide()
+    ordre = [(page, ident) for page, types in env.toc_fignumbers.items() for ident in types.get("figure", {})]
+    modifiees = set()
+    for (page, ident), numero in renumeroter_figures(ordre, figures, prefixes).items():
+        if env.toc_fignumbers[page]["figure"][ident] != numero:
+            env.toc_fignumbers[page]["figure"][ident] = numero
+            modifiees.add(page)
+    presents = set(ordre)
+    for f in figures["figures"]:
+        cle = (f["page"], nodes.make_id(f["etiquette"]))
+        if f["page"] in env.found_docs and cle not in presents:
+            journal.warning("figure %s : aucune figure numérotée « %s » dans %s (voir "
+                            "clusterlib/referentiel/figures_guide.yml)", f["cle"], f["etiquette"], f["page"],
+                            type="numeros_guide")
+    return modifiees
+
+
 def _appliquer(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Après la numérotation de Sphinx : remplace les numéros des tableaux."""
     if not env.config.numfig:
@@ -93,6 +143,7 @@ def _appliquer(app: Sphinx, env: BuildEnvironment) -> list[str]:
             journal.warning("tableau %s du guide : aucun tableau numéroté « %s » dans %s (voir "
                             "clusterlib/referentiel/tableaux_guide.yml)", numero, ident, page,
                             type="numeros_guide")
+    modifiees |= _appliquer_figures(env, ref["prefixes"])
     return sorted(modifiees)
 
 

@@ -56,7 +56,9 @@ class ReplierLeCode(SphinxPostTransform):
             conteneur["prompt_hide"] = config.nb_code_prompt_hide
 
 
-_ALT_CHEMIN = re.compile(r"[/\\]|\.(?:png|svg|jpe?g|gif)$", re.I)
+# Un chemin de fichier : un texte sans espace qui contient une barre, ou qui finit par une
+# extension d'image. Une vraie description peut contenir une barre (« DCAIFE/MAEP »).
+_ALT_CHEMIN = re.compile(r"^\S*[/\\]\S*$|\.(?:png|svg|jpe?g|gif)$", re.I)
 
 
 class TexteAlternatif(SphinxPostTransform):

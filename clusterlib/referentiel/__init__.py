@@ -30,6 +30,8 @@ __all__ = [
     "exemple_table",
     "fiche",
     "fichiers",
+    "figure_guide",
+    "figures_guide",
     "grille",
     "indicateurs",
     "libelle",
@@ -286,6 +288,38 @@ def cours() -> dict[str, Any]:
     return copy.deepcopy(_lire("cours.yml"))
 
 
+# --- Figures du guide et du livre --------------------------------------------------------------
+
+
+def figures_guide(contenu: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Les figures du guide et du livre (``figures_guide.yml``), contrôlées par leur schéma.
+
+    ``contenu`` remplace le fichier livré (pour essayer une variante). Le contenu est contrôlé
+    à chaque appel : une clé mal orthographiée ou une valeur d'un mauvais type lève une
+    ``ValueError`` qui cite chaque écart, avant tout dessin. Renvoie une copie modifiable :
+    ``prefixe_guide`` et ``figures`` (liste de dictionnaires ``cle``, ``origine``, ``page``,
+    ``etiquette``, ``legende``, ``donnees``…).
+
+    >>> [f["cle"] for f in figures_guide()["figures"]][:2]
+    ['carte_valuelinks_riz', 'schema_pole_case']
+    """
+    donnees = _lire("figures_guide.yml") if contenu is None else contenu
+    ecarts = _ecarts("figures_guide.yml", donnees)
+    if ecarts:
+        raise ValueError("référentiel des figures non conforme :\n- " + "\n- ".join(ecarts))
+    return copy.deepcopy(donnees)
+
+
+def figure_guide(cle: str, contenu: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Une figure de ``figures_guide.yml`` par sa clé (``"phases_autonomie"``…), contrôlée."""
+    figures = figures_guide(contenu)["figures"]
+    for figure in figures:
+        if figure["cle"] == cle:
+            return figure
+    connues = ", ".join(f["cle"] for f in figures)
+    raise KeyError(f"figure « {cle} » inconnue ; figures connues : {connues}")
+
+
 def fichiers() -> tuple[str, ...]:
     """Les fichiers YAML du référentiel (hors schémas), dans l'ordre alphabétique."""
     return tuple(sorted(
@@ -301,6 +335,11 @@ def verifier(nom: str) -> list[str]:
     indicateurs → 3 : … »). Une liste vide : le fichier est conforme. Un fichier sans schéma
     est un écart.
     """
+    return _ecarts(nom, _lire(nom))
+
+
+def _ecarts(nom: str, contenu: Any) -> list[str]:
+    """Les écarts entre ``contenu`` et le schéma du fichier ``nom`` (voir :func:`verifier`)."""
     import jsonschema  # seulement pour ce contrôle : son import est lent
 
     schemas = _lire("schemas.yml")
@@ -309,7 +348,7 @@ def verifier(nom: str) -> list[str]:
         return [f"{nom} : aucun schéma dans schemas.yml ; ajoutez-en un"]
     schema = {**schema, "$defs": schemas.get("$defs", {})}
     ecarts = []
-    for erreur in sorted(jsonschema.Draft202012Validator(schema).iter_errors(_lire(nom)), key=lambda e: list(e.path)):
+    for erreur in sorted(jsonschema.Draft202012Validator(schema).iter_errors(contenu), key=lambda e: list(e.path)):
         lieu = " → ".join(str(p) for p in erreur.absolute_path) or "racine"
         ecarts.append(f"{nom}, {lieu} : {_ecart_fr(erreur)}")
     return ecarts
