@@ -115,9 +115,14 @@ def test_edition_latex_impose_les_numeros_du_livre(tmp_path: Path) -> None:
         f"import sys\nsys.path.insert(0, {str(RACINE / 'book' / '_ext')!r})\n"
         "extensions = ['numeros_guide']\nnumfig = True\nlanguage = 'fr'\n"
         "latex_documents = [('index', 'essai.tex', 'Essai', 'Auteur', 'manual')]\n", encoding="utf-8")
+    from PIL import Image
+
+    Image.new("RGB", (4, 4), "white").save(source / "point.png")
     (source / "index.rst").write_text(
         f"Essai\n=====\n\n.. toctree::\n\n   {guide['page']}\n   book/annexes/outil\n\n"
-        + _tableau_rst("tab-propre", "Propre au livre"), encoding="utf-8")
+        + _tableau_rst("tab-propre", "Propre au livre")
+        + ".. figure:: point.png\n   :name: fig-propre\n   :alt: Un point\n\n   Figure du livre\n",
+        encoding="utf-8")
     page.write_text("Chapitre\n========\n\n" + _tableau_rst(guide["etiquette"], "Du guide"), encoding="utf-8")
     annexe = source / "book" / "annexes" / "outil.rst"
     annexe.parent.mkdir(parents=True, exist_ok=True)
@@ -131,3 +136,6 @@ def test_edition_latex_impose_les_numeros_du_livre(tmp_path: Path) -> None:
     for (numero, position), titre in zip(ordre, ["Du guide", "En annexe", "Propre au livre"], strict=True):
         suite = tex[position:]
         assert suite.index(titre) < suite.index(r"\sphinxattableend"), f"{numero} : légende hors de son tableau"
+    figure = re.search(r"\\renewcommand\{\\thefigure\}\{([^}]+)\}", tex)
+    assert figure and figure.group(1) == "L.1"
+    assert tex.index("Figure du livre") > figure.start()

@@ -15,8 +15,9 @@ ne numérote pas ses schémas, une figure qui en reproduit un reçoit « G.n » 
 guide) ; toute autre figure numérotée reçoit le préfixe du dossier de sa page, comme un tableau.
 
 Les renvois ``{numref}`` et les légendes HTML (donc les PDF imprimés depuis le HTML) suivent.
-L'édition xelatex aussi : LaTeX compte ses tableaux lui-même, alors chaque tableau numéroté y
-est précédé d'une redéfinition de ``\thetable`` qui impose le même numéro (légende et renvois).
+L'édition xelatex aussi : LaTeX compte ses tableaux et ses figures lui-même, alors chacun y est
+précédé d'une redéfinition de ``\thetable`` ou ``\thefigure`` qui impose le même numéro (légende
+et renvois).
 Une étiquette du référentiel qui ne correspond à aucun tableau du livre est signalée par un
 avertissement, qui fait échouer la construction stricte (``-W``).
 """
@@ -152,31 +153,36 @@ def numero_affiche(numero: Numero) -> str:
     return ".".join(str(partie) for partie in numero)
 
 
-def _pages_des_tableaux(doctree: nodes.document, page: str) -> dict[int, str]:
-    """La page d'origine de chaque tableau (par ``id`` du nœud).
+_COMPTEURS_LATEX = {"table": (nodes.table, "thetable"), "figure": (nodes.figure, "thefigure")}
+"""Type numéroté par Sphinx → (nœud docutils, compteur LaTeX dont on impose l'affichage)."""
+
+
+def _pages_des_noeuds(doctree: nodes.document, page: str, classe: type[nodes.Element]) -> dict[int, str]:
+    """La page d'origine de chaque nœud de la classe donnée (par ``id`` du nœud).
 
     L'arbre LaTeX réunit toutes les pages, chacune sous un ``start_of_file`` ; Sphinx y range les
     pages sans leur donner de parent, d'où un parcours depuis la racine (le plus profond l'emporte).
     """
-    pages = {id(t): page for t in doctree.findall(nodes.table)}
+    pages = {id(n): page for n in doctree.findall(classe)}
     for fichier in doctree.findall(addnodes.start_of_file):
-        for tableau in fichier.findall(nodes.table):
-            pages[id(tableau)] = fichier["docname"]
+        for noeud in fichier.findall(classe):
+            pages[id(noeud)] = fichier["docname"]
     return pages
 
 
 def _numeros_latex(app: Sphinx, doctree: nodes.document, page: str) -> None:
-    """Édition LaTeX : impose à chaque tableau numéroté le numéro calculé par ``_appliquer``."""
+    """Édition LaTeX : impose à chaque tableau et figure numérotés le numéro calculé par ``_appliquer``."""
     if app.builder.format != "latex" or not app.env.config.numfig:
         return
-    pages = _pages_des_tableaux(doctree, page)
-    for tableau in list(doctree.findall(nodes.table)):
-        numeros = app.env.toc_fignumbers.get(pages[id(tableau)], {}).get("table", {})
-        numero = next((numeros[i] for i in tableau["ids"] if i in numeros), None)
-        if numero is None or tableau.parent is None:
-            continue
-        commande = r"\renewcommand{\thetable}{" + numero_affiche(numero) + "}"
-        tableau.parent.insert(tableau.parent.index(tableau), nodes.raw("", commande, format="latex"))
+    for genre, (classe, compteur) in _COMPTEURS_LATEX.items():
+        pages = _pages_des_noeuds(doctree, page, classe)
+        for noeud in list(doctree.findall(classe)):
+            numeros = app.env.toc_fignumbers.get(pages[id(noeud)], {}).get(genre, {})
+            numero = next((numeros[i] for i in noeud["ids"] if i in numeros), None)
+            if numero is None or noeud.parent is None:
+                continue
+            commande = "\\renewcommand{\\" + compteur + "}{" + numero_affiche(numero) + "}"
+            noeud.parent.insert(noeud.parent.index(noeud), nodes.raw("", commande, format="latex"))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
