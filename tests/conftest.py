@@ -153,3 +153,51 @@ def exemple(nom: str) -> clusterlib.Cluster:
 def exemples() -> dict[str, clusterlib.Cluster]:
     """Tous les clusters d'exemple, par nom."""
     return {nom: exemple(nom) for nom in NOMS_EXEMPLES}
+
+
+# --- Les analyses rendent des nombres et des codes, pas des phrases ---------------------------
+
+
+def _chaines(valeur: Any) -> list[str]:
+    """Toutes les chaînes portées par une valeur (résultat figé, tableau, dictionnaire, suite)."""
+    import dataclasses
+
+    import pandas as pd
+
+    if isinstance(valeur, str):
+        return [valeur]
+    if isinstance(valeur, pd.DataFrame):
+        return [c for col in valeur.columns for v in valeur[col].tolist() for c in _chaines(v)]
+    if isinstance(valeur, pd.Series):
+        return [c for v in valeur.tolist() for c in _chaines(v)]
+    if dataclasses.is_dataclass(valeur) and not isinstance(valeur, type):
+        return [c for f in dataclasses.fields(valeur) for c in _chaines(getattr(valeur, f.name))]
+    if isinstance(valeur, Mapping):
+        return [c for k, v in valeur.items() for c in (*_chaines(k), *_chaines(v))]
+    if isinstance(valeur, (list, tuple, set, frozenset)):
+        return [c for v in valeur for c in _chaines(v)]
+    return []
+
+
+@functools.cache
+def textes_du_referentiel() -> frozenset[str]:
+    """Les chaînes des référentiels YAML (libellés, questions, avertissements), qu'une analyse peut reprendre."""
+    from clusterlib import referentiel
+
+    return frozenset(c for nom in referentiel.fichiers() for c in _chaines(referentiel.lire(nom)))
+
+
+def textes_saisis(cluster: clusterlib.Cluster) -> frozenset[str]:
+    """Les textes saisis dans les données d'un cluster (noms, communes…), qu'une analyse peut reprendre."""
+    import dataclasses
+
+    tables = [getattr(cluster, f.name) for f in dataclasses.fields(cluster)]
+    return frozenset(_chaines(tables))
+
+
+def phrases(valeur: Any, permis: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Les chaînes de ``valeur`` qui ressemblent à une phrase rédigée : elles contiennent une
+    espace et ne sont ni un texte du référentiel, ni un texte permis (saisi par l'utilisateur)."""
+    connus = textes_du_referentiel() | set(permis)
+    return sorted({c for c in _chaines(valeur) if " " in c.strip() and c not in connus
+                   and " ".join(c.split()) not in connus})

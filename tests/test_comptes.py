@@ -11,13 +11,14 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ACTEURS, FICHE, creer_cluster
+from conftest import ACTEURS, FICHE, NOMS_EXEMPLES, creer_cluster, exemple, phrases, textes_saisis
 from matplotlib.figure import Figure
 
 import clusterlib
 import clusterlib.donnees.echantillons
 from clusterlib.analyses import comptes as C
 from clusterlib.graphiques import comptes as G
+from clusterlib.presentation import comptes as T
 
 COLONNES = ["campagne", "maillon", "poste", "categorie", "montant", "quantite", "prix_unitaire", "unite",
             "multiplicateur"]
@@ -237,7 +238,8 @@ def test_indice_gini_entre_maillons(comptes_main):
 
 
 def controles(lignes: list[tuple]) -> pd.DataFrame:
-    return C.controles_comptes(cadre(lignes))
+    """Les alertes des comptes, avec l'explication que rédige ``presentation.comptes``."""
+    return T.table_controles(C.controles_comptes(cadre(lignes)))
 
 
 def test_aucun_controle_sur_un_compte_coherent(comptes_main):
@@ -493,7 +495,7 @@ def test_analyser_comptes(cluster_main):
 
 def test_compte_presentation(comptes_main):
     pm = C.comptes_par_maillon(comptes_main)
-    tableau = C.compte_presentation(pm, "2025-2026")
+    tableau = T.compte_presentation(pm, "2025-2026")
     assert list(tableau.columns) == ["Producteur", "Transformateur", "Ensemble du cluster"]
     assert tableau.loc["Valeur ajoutée", "Ensemble du cluster"] == 10_600_000
     assert tableau.loc["Revenu net d'exploitation", "Producteur"] == 2_950_000
@@ -535,3 +537,38 @@ def test_graphiques_comptes(comptes_main):
     assert titre.startswith("Construction de la valeur ajoutée")
     etiquettes = [t.get_text() for t in figures[1].axes[0].get_xticklabels()]
     assert etiquettes == ["Producteur", "Transformateur", "Ensemble\ndu cluster"]
+
+
+# --- Des nombres et des codes ; les phrases dans presentation.comptes -------------------------
+
+
+@pytest.mark.parametrize("nom", NOMS_EXEMPLES)
+def test_controles_des_comptes_sans_phrase(nom):
+    """Les alertes portent des codes et des nombres ; les libellés saisis des postes restent permis."""
+    cluster = exemple(nom)
+    alertes = C.controles_comptes(cluster.comptes)
+    assert "message" not in alertes.columns
+    saisis = textes_saisis(cluster) | set(alertes["produit"].dropna())
+    assert phrases(alertes, saisis) == []
+    assert phrases(C.analyser_comptes(cluster).controles, saisis) == []
+    assert set(alertes["controle"]) <= {"produit_nul", "montant_incoherent", "revenu_negatif", "ecart_achats_ventes"}
+
+
+def test_explications_des_controles_redigees_comme_avant():
+    lignes = [list(x) for x in LIGNES_MAIN]
+    lignes[9][5] = 20
+    brut = C.controles_comptes(cadre([tuple(x) for x in lignes]))
+    alerte = brut.iloc[0]
+    assert (alerte["produit"], alerte["amont"], alerte["aval"]) == ("Paddy", "producteur", "transformateur")
+    assert alerte["montant"] == 4_000_000 and alerte["reference"] == 6_000_000
+    assert alerte["ecart"] == pytest.approx(-1 / 3)
+    assert T.message_controle(alerte) == (
+        "« Paddy » : achats du maillon transformateur (4\u202f000\u202f000 FCFA) et ventes du maillon producteur "
+        "(6\u202f000\u202f000 FCFA) diffèrent de -33,3\u202f%, au-delà de 10\u202f% ; explication possible : "
+        "le maillon producteur vend aussi à d'autres acheteurs (marchés, hors cluster), garde une partie de sa "
+        "production, ou des achats manquent au compte transformateur. Vérifiez quantités et prix des deux comptes")
+    incoherent = C.controles_comptes(cadre([("2025-2026", "producteur", "Paddy", "produit", 1_000_000, 10, 98_000,
+                                             "tonne", N)]))
+    assert T.table_controles(incoherent)["message"].iloc[0] == (
+        "montant 1\u202f000\u202f000 FCFA mais quantite × prix_unitaire = 980\u202f000 FCFA (écart de 2,0\u202f%) : "
+        "le montant est retenu ; corrigez la quantité, le prix ou le montant")

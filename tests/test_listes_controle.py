@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import creer_cluster
+from conftest import creer_cluster, exemple, phrases, textes_saisis
 
 import clusterlib
+from clusterlib import referentiel
 from clusterlib.analyses import listes_controle as lc
 from clusterlib.formulaires import listes_controle as fl
+from clusterlib.presentation import listes_controle as tl
 
 LISTES = ["prealables", "facteurs_reussite", "facteurs_echec", "cluster_fonctionnel", "coach_externe",
           "coach_interne", "autonomie"]
@@ -71,7 +73,7 @@ def test_score_pondere_calcule_a_la_main() -> None:
     assert r.score == pytest.approx(100 * 15 / 20)
     assert r.verdict == "partiels"
     assert list(r.details["points"]) == [2, 6, 0, 3, 4]
-    assert list(r.tableau()["Points"]) == ["2 / 2", "6 / 6", "0 / 2", "3 / 6", "4 / 4"]
+    assert list(tl.tableau_liste(r)["Points"]) == ["2 / 2", "6 / 6", "0 / 2", "3 / 6", "4 / 4"]
 
 
 def test_prealable_essentiel_absent() -> None:
@@ -79,7 +81,8 @@ def test_prealable_essentiel_absent() -> None:
     assert r.score == pytest.approx(100 * 14 / 20)
     assert r.verdict == "non_reunis"
     assert r.essentiels_absents == ("P1",)
-    assert "Marché pour les produits finis" in r.message
+    assert tl.message_liste(r) == (lc.definition("prealables")["regle_essentiel"]
+                                   + " (« Marché pour les produits finis »)")
     # le leader n'est pas essentiel : son absence ne bloque pas
     r2 = lc.noter("prealables", {"P0": "oui", "P1": "oui", "P2": "non", "P3": "oui", "P4": "oui"})
     assert r2.score == 90 and r2.verdict == "reunis" and not r2.essentiels_absents
@@ -87,7 +90,9 @@ def test_prealable_essentiel_absent() -> None:
 
 def test_liste_incomplete() -> None:
     r = lc.noter("prealables", {"P1": "oui", "P3": "oui", "P4": "oui"})
-    assert r.verdict == "incomplet" and "P0" in r.message
+    assert r.verdict == "incomplet" and r.essentiels_vides == ("P0",)
+    assert tl.message_liste(r) == ("Réponses insuffisantes pour conclure : renseignez d'abord "
+                                   "P0 (Filière bien connue).")
     r = lc.noter("cluster_fonctionnel", {"F1": "oui", "F2": "oui", "F3": "non"})
     assert r.verdict == "incomplet" and r.score == pytest.approx(100 * 4 / 6)
     vide = lc.noter("autonomie", {})
@@ -132,14 +137,16 @@ def test_classement_des_candidats_calcule_a_la_main() -> None:
         ("Zoé", "j1", "CE01", "tres_bon"), ("Zoé", "j1", "CE02", "bon"),
         ("Paul", "j1", "CE01", "bon"), ("Paul", "j1", "CE02", "tres_bon"),
     ], columns=["candidat", "evaluateur", "critere", "note"])
-    c = lc.classer_candidats(notes, "coach_externe").set_index("candidat")
+    brut = lc.classer_candidats(notes, "coach_externe")
+    c = tl.table_candidats(brut, "coach_externe").set_index("candidat")
     assert c.loc["Awa", "score"] == pytest.approx(100 * (2 * 2 + 2 * 2 + 1 * 3) / (3 * 5))
     assert c.loc["Zoé", "score"] == c.loc["Paul", "score"] == pytest.approx(100 * 10 / 12)
     assert c.loc["Zoé", "rang"] == c.loc["Paul", "rang"] == 1
     assert c.loc["Awa", "rang"] == 3
     assert bool(c.loc["Koffi", "ecarte"]) and pd.isna(c.loc["Koffi", "rang"])
     assert "CE01 Diplôme bac + 3 au moins" in c.loc["Koffi", "motif"]
-    assert c.loc["Koffi", "verdict"] == "Écarté"
+    assert c.loc["Koffi", "verdict"] == "Écarté" and brut.set_index("candidat").loc["Koffi", "verdict"] == "ecarte"
+    assert brut.set_index("candidat").loc["Koffi", "eliminatoires_sous_seuil"] == {"CE01": 0.0}
     assert c.loc["Awa", "desaccords"] == "CE02"  # 3 et 1 : deux points d'écart
     assert c.loc["Awa", "evaluateurs"] == 2 and c.loc["Awa", "criteres_notes"] == "3/14"
     assert "critère(s) éliminatoire(s) non noté(s) : CE03" in c.loc["Zoé", "motif"]
@@ -171,7 +178,8 @@ def test_placement_dans_les_phases() -> None:
     assert scores.to_dict() == pytest.approx({"initialisation": 100, "cristallisation": 75,
                                               "developpement": 100 / 3, "veille_anticipation": 0})
     assert p.phase == "developpement"  # les deux premières phases sont acquises (≥ 75 %)
-    assert "Développement" in p.message and "initialisation, cristallisation" in p.message
+    assert tl.message_phase(p) == ("Le cluster se situe dans la phase « Développement » (1 indice(s) sur 3), "
+                                   "après les phases acquises : initialisation, cristallisation.")
     assert p.preuves.set_index("id").loc["D3", "justification"] == "Essais variétaux avec l'INRAB"
     assert "aide à discuter" in p.avertissement and "pas un verdict" in p.avertissement
 
@@ -179,9 +187,11 @@ def test_placement_dans_les_phases() -> None:
 def test_phase_non_acquise_et_ecarts() -> None:
     p = lc.placer_phase({"I1": "oui", "I2": "non", "C1": "oui", "D2": "oui"})
     assert p.phase == "initialisation"
-    assert len(p.ecarts) == 2 and "« Initialisation » n'est pas acquise" in p.ecarts[0]
+    assert p.ecarts == (("cristallisation", "initialisation"), ("developpement", "initialisation"))
+    assert tl.ecarts_phase(p)[0] == ("des indices de la phase « Cristallisation » sont présents alors que la phase "
+                                     "« Initialisation » n'est pas acquise : à discuter")
     rien = lc.placer_phase({})
-    assert rien.phase == "initialisation" and "Aucun indice" in rien.message
+    assert rien.phase == "initialisation" and tl.message_phase(rien).startswith("Aucun indice observé")
     tout = lc.placer_phase(dict.fromkeys(lc.phases()["id"], "oui"))
     assert tout.phase == "veille_anticipation" and not tout.ecarts
 
@@ -194,14 +204,18 @@ def test_indices_tires_des_donnees(tmp_path: Path) -> None:
             ["A2", "Contrats", "", "producteur", "", "Union", "", "2025-01", "2025-03", "100000", "realisee", "", "",
              ""]]
     cluster = clusterlib.load(creer_cluster(tmp_path / "c", plan_actions=plan))
-    ind = lc.indices_phase(cluster).set_index("id")
+    brut = lc.indices_phase(cluster)
+    seuil = float(referentiel.lire("listes_controle.yml")["phases"]["regles"]["actions_envergure"]["budget_min"])
+    assert brut.set_index("id").loc["D1", "faits"] == {"seuil": seuil, "actions": ("A1",)}
+    ind = tl.table_indices(brut).set_index("id")
     assert ind.loc["I1", "suggestion"] == "non"          # pas d'analyse FFOM
     assert ind.loc["I2", "suggestion"] == "en_partie"    # agrégateur, mais 3 relations commerciales (< 5)
     assert ind.loc["C1", "suggestion"] == "non"          # aucun coach déclaré
     assert ind.loc["C2", "suggestion"] == "en_partie"    # 1 action réalisée (< 3)
     assert ind.loc["D1", "suggestion"] == "oui" and "A1" in ind.loc["D1", "constat"]
     assert ind.loc["V1", "suggestion"] == "" and "Ne se lit pas" in ind.loc["V1", "constat"]
-    assert lc.reponses_suggerees(ind.reset_index())["V1"] is None
+    assert ind.loc["C2", "constat"] == "1 action(s) réalisée(s) sur 2 au plan."
+    assert lc.reponses_suggerees(brut)["V1"] is None
 
 
 def test_prealables_donnees_et_coach_cote_a_cote() -> None:
@@ -217,7 +231,8 @@ def test_prealables_donnees_et_coach_cote_a_cote() -> None:
     c = lc.comparer_prealables(diagnostic, r).set_index("id")
     assert bool(c.loc["P1", "accord"]) and not bool(c.loc["P4", "accord"])
     assert pd.isna(c.loc["P3", "accord"]) and pd.isna(c.loc["P0", "accord"])
-    assert c.loc["P0", "donnees"] == "(ne se lit pas dans les données)"
+    assert pd.isna(c.loc["P0", "donnees"])
+    assert tl.table_comparaison_prealables(c).loc["P0", "donnees"] == "(ne se lit pas dans les données)"
 
 
 def test_enregistrer_et_relire(tmp_path: Path) -> None:
@@ -277,3 +292,50 @@ def test_formulaire_des_phases(tmp_path: Path) -> None:
     assert p.phase == "cristallisation"
     assert "Plan 2025 réalisé" in p.preuves.set_index("id").loc["C2", "justification"]
     assert "pas un verdict" in f.resultat_html.value
+
+
+# --- Des nombres et des codes ; les phrases dans presentation.listes_controle -------------------
+
+
+def test_analyses_des_listes_sans_phrase() -> None:
+    """Les résultats ne portent que des codes, des nombres, des libellés du référentiel et des textes saisis."""
+    cluster = exemple("riz-glazoue")
+    saisis = textes_saisis(cluster)
+    notes = {"A": {"CE01": "insuffisant", "CE02": "bon"}, "B": {"CE02": "bon"}, "C": dict.fromkeys(
+        lc.items("coach_externe")["id"], "tres_bon")}
+    indices = lc.indices_phase(cluster)
+    resultats = [
+        lc.noter("prealables", {"P0": "oui", "P1": "non"}), lc.noter("prealables", {"P1": "oui"}),
+        lc.noter("facteurs_echec", {f"E{i}": "oui" for i in range(1, 8)}),
+        lc.classer_candidats(notes, "coach_externe"),
+        lc.placer_phase({"I1": "oui", "C1": "oui", "D2": "oui"}), lc.placer_phase({}),
+        lc.placer_phase(lc.reponses_suggerees(indices)),
+        lc.bilan_facteurs({"R01": "non"}, {"E4": "oui"}),
+    ]
+    for resultat in resultats:
+        assert phrases(resultat) == [], resultat
+    assert phrases(indices, saisis) == []
+    assert set(indices["cas"]) <= {"non_lisible", "ffom_absente", "ffom_presente", "reseau_sans_agregateur",
+                                   "reseau_avec_agregateur", "coachs_absents", "coachs_presents", "plan_absent",
+                                   "plan_realisees", "envergure_absente", "envergure_presente", "marches_absents",
+                                   "marches_presents", "recherche_absente", "recherche_liee"}
+
+
+def test_presentation_des_listes_redige_comme_avant() -> None:
+    """Les phrases rédigées à partir des codes sont celles que rendait l'analyse avant le partage."""
+    r = lc.noter("facteurs_echec", {f"E{i}": "oui" for i in range(1, 8)})
+    assert tl.message_liste(r) == ("Risque d'échec élevé : traiter en priorité les facteurs présents. "
+                                   "(2 élément(s) sans réponse, exclus du score.)")
+    assert tl.message_liste(lc.noter("autonomie", {})).startswith("Réponses insuffisantes pour conclure")
+    p = lc.placer_phase({"I1": "oui", "I2": "oui", "C1": "oui", "C2": "oui"})
+    assert tl.message_phase(p) == ("Le cluster se situe dans la phase « Cristallisation » (2 indice(s) sur 2), "
+                                   "après les phases acquises : initialisation. Cette phase est bien avancée : "
+                                   "la suivante est « Développement ».")
+    indices = lc.indices_phase(exemple("riz-glazoue"))
+    constats = tl.table_indices(indices).set_index("id")["constat"]
+    assert constats["V1"] == "Ne se lit pas dans les données : à apprécier en réunion."
+    c = tl.table_candidats(lc.classer_candidats({"A": {"CE01": "insuffisant", "CE02": "bon"}, "B": {"CE02": "bon"}},
+                                                "coach_externe"), "coach_externe").set_index("candidat")
+    assert c.loc["A", "motif"] == "CE01 Diplôme bac + 3 au moins (note 0,0)"
+    assert c.loc["B", "motif"].startswith("critère(s) éliminatoire(s) non noté(s) : CE01")
+    assert c.loc["B", "verdict"] == "Profil adapté." and c.loc["B", "criteres_notes"] == "1/14"

@@ -7,11 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import exemple
+from conftest import NOMS_EXEMPLES, exemple, phrases
 
 from clusterlib import referentiel
 from clusterlib.analyses import notation
 from clusterlib.donnees.modele import Cluster, Fiche
+from clusterlib.presentation.notation import table_suggestions
 
 # --- Données faites à la main ------------------------------------------------------------------
 #
@@ -22,6 +23,11 @@ from clusterlib.donnees.modele import Cluster, Fiche
 # Campagne 2025-2026
 #   1.1 : A=3, B=3 ; 1.2 : 2 ; 1.3 : 4 ; 1.4 : 1 → axe 1 = 2,5 ; 2.1 : 1 → axe 2 = 1
 #   3.1..3.4 = 4, 3, 3, 2 → axe 3 = 3 ; 4.1 : 2 → axe 4 = 2 ; globale = (2,5 + 1 + 3 + 2) / 4 = 2,125
+
+
+def suggestions_redigees(cluster: Cluster, campagne: str | None = None) -> pd.DataFrame:
+    """Les suggestions avec la raison que rédige ``presentation.notation``."""
+    return table_suggestions(notation.suggestions(cluster, campagne))
 
 
 def _notes(lignes: list[tuple[str, str, int, str]]) -> pd.DataFrame:
@@ -306,7 +312,7 @@ def cluster_donnees() -> Cluster:
 
 
 def test_suggestions_valeurs_calculees_a_la_main(cluster_donnees):
-    s = notation.suggestions(cluster_donnees).set_index("indicateur")
+    s = suggestions_redigees(cluster_donnees).set_index("indicateur")
     assert s.index.tolist() == ["3.1", "3.2", "3.3", "3.4", "5.1", "5.2", "5.4", "6.2", "6.3"]
     # 3.1 : 60 t sous contrat écrit sur 100 t livrées → 60 % → niveau 3 (50 à moins de 80 %)
     assert s.loc["3.1", "valeur"] == pytest.approx(60) and s.loc["3.1", "score_suggere"] == 3
@@ -337,7 +343,7 @@ def test_suggestion_volumes_plafonnee_si_recul(cluster_donnees):
     perf.loc[3, "volume"] = 50.0  # 2025-2026 : 130 t, +30 % mais recul en 2024-2025
     cluster = _cluster(cluster_donnees.scores, acteurs=cluster_donnees.acteurs, relations=cluster_donnees.relations,
                        performances=perf, agregateur="T1")
-    s = notation.suggestions(cluster).set_index("indicateur")
+    s = suggestions_redigees(cluster).set_index("indicateur")
     assert s.loc["5.1", "valeur"] == pytest.approx(30) and s.loc["5.1", "score_suggere"] == 3
     assert "recul" in s.loc["5.1", "raison"]
 
@@ -347,24 +353,24 @@ def test_suggestion_qualite_en_baisse_perd_un_niveau(cluster_donnees):
     perf.loc[0, "taux_conformite"] = 86.0  # 86 % → 80 % : 6 points de baisse
     cluster = _cluster(None, acteurs=cluster_donnees.acteurs, relations=cluster_donnees.relations,
                        performances=perf, agregateur="T1")
-    s = notation.suggestions(cluster).set_index("indicateur")
+    s = suggestions_redigees(cluster).set_index("indicateur")
     assert s.loc["5.2", "score_suggere"] == 2 and "baisse" in s.loc["5.2", "raison"]
 
 
 def test_suggestions_autre_campagne_et_campagne_inconnue(cluster_donnees):
-    s = notation.suggestions(cluster_donnees, "2024-2025").set_index("indicateur")
+    s = suggestions_redigees(cluster_donnees, "2024-2025").set_index("indicateur")
     assert pd.isna(s.loc["3.1", "score_suggere"]) and "campagne en cours" in s.loc["3.1", "raison"]
     # 5.1 pour 2024-2025 : 100 t → 90 t = −10 % → niveau 2 (de −10 % à moins de +10 %)
     assert s.loc["5.1", "valeur"] == pytest.approx(-10) and s.loc["5.1", "score_suggere"] == 2
     with pytest.raises(notation.CampagneAbsente, match="campagnes disponibles"):
-        notation.suggestions(cluster_donnees, "2030-2031")
+        suggestions_redigees(cluster_donnees, "2030-2031")
 
 
 def test_suggestions_sans_agregateur_ni_performances():
     acteurs = pd.DataFrame({"id": ["P1", "C1"], "nom": ["OP", "Commerçante"], "maillon": ["producteur", "commercant"]})
     relations = pd.DataFrame({"source": ["P1"], "cible": ["C1"], "type": ["produit"], "contrat": ["verbal"],
                               "respect": [70.0], "volume": [np.nan], "unite": ["tonne"]})
-    s = notation.suggestions(_cluster(None, acteurs=acteurs, relations=relations)).set_index("indicateur")
+    s = suggestions_redigees(_cluster(None, acteurs=acteurs, relations=relations)).set_index("indicateur")
     # 3.1 sans agrégateur : toutes les livraisons des producteurs ; aucune sous contrat écrit → 0 % → 1
     assert s.loc["3.1", "valeur"] == 0 and s.loc["3.1", "score_suggere"] == 1
     assert s.loc["3.2", "valeur"] == 70 and s.loc["3.2", "score_suggere"] == 2
@@ -381,13 +387,13 @@ def test_suggestions_valeur_ajoutee_par_le_crochet(cluster_donnees, monkeypatch)
     monkeypatch.setattr(notation, "_comptes_par_maillon", lambda cluster: va)
     cluster = _cluster(None, acteurs=cluster_donnees.acteurs, relations=cluster_donnees.relations,
                        comptes=pd.DataFrame({"campagne": ["2025-2026"]}), agregateur="T1")
-    s = notation.suggestions(cluster).set_index("indicateur")
+    s = suggestions_redigees(cluster).set_index("indicateur")
     # 6.2 : 200 → 250 = +25 % → 4 ; 6.3 : le producteur capte 150 / 250 = 60 % → 3
     assert s.loc["6.2", "valeur"] == pytest.approx(25) and s.loc["6.2", "score_suggere"] == 4
     assert s.loc["6.3", "valeur"] == pytest.approx(60) and s.loc["6.3", "score_suggere"] == 3
     va_negative = va.assign(valeur_ajoutee=[100.0, 100.0, -10.0, 100.0])
     monkeypatch.setattr(notation, "_comptes_par_maillon", lambda cluster: va_negative)
-    s = notation.suggestions(cluster).set_index("indicateur")
+    s = suggestions_redigees(cluster).set_index("indicateur")
     assert s.loc["6.3", "score_suggere"] == 1 and "négative" in s.loc["6.3", "raison"]
 
 
@@ -452,7 +458,7 @@ def test_clusters_d_exemple(nom):
         for i, v in obtenu["indicateurs"].items():
             assert (v is None) if i not in attendu["indicateurs"] else v == pytest.approx(attendu["indicateurs"][i])
         assert obtenu["niveau"] == notation.libelle_niveau(attendu["global"])
-    s = notation.suggestions(cluster)
+    s = suggestions_redigees(cluster)
     assert s["score_suggere"].dropna().between(1, 4).all()
     assert not s["raison"].isna().any()
 
@@ -468,3 +474,30 @@ def test_riz_glazoue_2023_2024_a_la_main():
     assert s["axes"]["6"] == pytest.approx(5 / 3)
     assert s["indicateurs"]["3.2"] == 2.5
     assert not math.isnan(s["global"])
+
+
+# --- Des nombres et des codes ; la raison dans presentation.notation -------------------------
+
+
+@pytest.mark.parametrize("nom", NOMS_EXEMPLES)
+def test_suggestions_sans_phrase(nom):
+    """Chaque suggestion porte une valeur, un code et ses faits ; seule la règle (référentiel) est un texte."""
+    cluster = exemple(nom)
+    for campagne in cluster.campagnes():
+        s = notation.suggestions(cluster, campagne)
+        assert "raison" not in s.columns
+        saisis = {u for f in s["faits"] for u in (f.get("unite"),) if u}
+        assert phrases(s, saisis) == []
+
+
+def test_raisons_redigees_comme_avant(cluster_donnees):
+    s = notation.suggestions(cluster_donnees).set_index("indicateur")
+    assert s.loc["3.1", "cas"] == "part_contrat_ecrit"
+    assert s.loc["3.1", "faits"] == {"volume": 100.0, "unite": "tonne", "perimetre": "producteurs_agregateur",
+                                     "agregateur": "T1"}
+    r = table_suggestions(s.reset_index()).set_index("indicateur")["raison"]
+    assert r["3.1"] == ("60,0\u202f% du volume livré (100,0 tonne) sous contrat écrit ; livraisons des producteurs "
+                        "à l'agrégateur (T1)")
+    assert r["6.2"] == "pas de table comptes"
+    assert list(table_suggestions(s.reset_index()).columns) == [
+        "indicateur", "nom", "score_evaluateurs", "score_suggere", "ecart", "valeur", "raison", "regle"]

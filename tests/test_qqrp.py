@@ -6,12 +6,14 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import NOMS_EXEMPLES, exemple, phrases, textes_saisis
 from matplotlib.figure import Figure
 
 import clusterlib
 import clusterlib.donnees.echantillons
 from clusterlib.analyses import qqrp as Q
 from clusterlib.graphiques.qqrp import graphique_qqrp
+from clusterlib.presentation import qqrp as T
 
 COLONNES = ["campagne", "marche", "produit", "volume", "unite", "prix_moyen", "taux_conformite",
             "livraisons_prevues", "livraisons_a_temps", "pertes"]
@@ -70,15 +72,16 @@ def test_unites_differentes_non_additionnees(performances):
 
 def test_ligne_ensemble(performances):
     q = Q.qqrp_par_marche(performances, ensemble=True)
-    ens = q[(q["marche"] == Q.ENSEMBLE) & (q["campagne"] == "2025-2026") & (q["unite"] == "tonne")].iloc[0]
+    ens = q[q["ensemble"] & (q["campagne"] == "2025-2026") & (q["unite"] == "tonne")].iloc[0]
     assert ens["volume"] == 171
     assert ens["regularite"] == pytest.approx(16 / 17 * 100)
-    assert q["marche"].iloc[-1] == Q.ENSEMBLE
+    assert bool(q["ensemble"].iloc[-1]) and q["marche"].iloc[-1] == ""
 
 
 def test_resume_qqrp(performances):
     r = Q.resume_qqrp(performances)
-    assert r["marche"].tolist() == ["Supermarchés", "Cantines", "Cantines", Q.ENSEMBLE, Q.ENSEMBLE]
+    assert r["marche"].tolist() == ["Supermarchés", "Cantines", "Cantines", "", ""]
+    assert r["ensemble"].tolist() == [False, False, False, True, True]
     sup = r.iloc[0]
     assert sup["volume"] == 121
     assert sup["evolution_volume"] == pytest.approx(121 / 120 * 100 - 100)
@@ -89,7 +92,7 @@ def test_resume_qqrp(performances):
 
 
 def test_tableau_qqrp_a_la_francaise(performances):
-    t = Q.tableau_qqrp(Q.resume_qqrp(performances))
+    t = T.tableau_qqrp(Q.resume_qqrp(performances))
     sup = t.iloc[0]
     assert sup["Marché"] == "Supermarchés"
     assert sup["Quantité livrée"] == "121\u202ftonne"
@@ -104,7 +107,7 @@ def test_tableau_qqrp_a_la_francaise(performances):
 def test_sans_performances():
     assert Q.qqrp_par_marche(None).empty
     assert Q.resume_qqrp(perf([])).empty
-    assert Q.tableau_qqrp(Q.resume_qqrp(None)).empty
+    assert T.tableau_qqrp(Q.resume_qqrp(None)).empty
     assert isinstance(graphique_qqrp(Q.qqrp_par_marche(None)), Figure)
 
 
@@ -123,3 +126,24 @@ def test_graphique_qqrp(performances):
     assert titres[1].startswith("Qualité") and titres[2].startswith("Régularité")
     # La ligne « Ensemble des marchés » n'est pas tracée : une courbe par (marché, unité).
     assert len(figure.axes[0].get_lines()) == 3
+
+
+# --- Des nombres ; le tableau à la française dans presentation.qqrp ---------------------------
+
+
+@pytest.mark.parametrize("nom", NOMS_EXEMPLES)
+def test_qqrp_sans_phrase(nom):
+    """Les résultats ne portent que des nombres et les textes saisis (marchés, produits, unités)."""
+    cluster = exemple(nom)
+    q = Q.qqrp_par_marche(cluster, ensemble=True)
+    saisis = textes_saisis(cluster) | set(q["produits"])  # produits saisis, séparés par « ; »
+    assert phrases(q, saisis) == [] and phrases(Q.resume_qqrp(cluster), saisis) == []
+    assert q["ensemble"].dtype == bool and q.loc[q["ensemble"], "marche"].eq("").all()
+
+
+def test_tableau_qqrp_ligne_ensemble(performances):
+    """La présentation nomme la ligne d'ensemble comme le faisait l'analyse."""
+    t = T.tableau_qqrp(Q.resume_qqrp(performances))
+    assert t["Marché"].tolist() == ["Supermarchés", "Cantines", "Cantines", "Ensemble des marchés",
+                                    "Ensemble des marchés"]
+    assert "171\u202ftonne" in t["Quantité livrée"].tolist()[3:]

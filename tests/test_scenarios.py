@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import phrases
 from matplotlib.figure import Figure
 from test_comptes import LIGNES_MAIN, N, cadre
 
 from clusterlib.analyses import comptes as C
 from clusterlib.analyses import scenarios as S
 from clusterlib.graphiques.comptes import graphique_scenario, graphique_sensibilite
+from clusterlib.presentation import scenarios as T
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ def test_prix_du_paddy_plus_10_pourcent(comptes_main):
     inchanges = ["main_oeuvre", "frais_financiers", "impots_taxes", "amortissement", "location_terre", "subvention"]
     pd.testing.assert_frame_equal(r.base[inchanges], r.scenario[inchanges])
     assert r.repartition_scenario["montant"].sum() == pytest.approx(r.scenario["valeur_ajoutee"].sum())
-    assert r.avertissements == ()
+    assert r.sans_effet == ()
 
 
 def test_appliquer_scenario_ne_touche_que_les_lignes_reperees(comptes_main):
@@ -119,7 +121,7 @@ def test_changements_enchaines_se_multiplient(comptes_main):
 def test_changement_sans_effet_signale(comptes_main):
     r = S.simuler(comptes_main, S.Changement(0.10, poste="manioc"))
     assert r.nb_lignes == 0
-    assert "aucune ligne" in r.avertissements[0]
+    assert len(r.sans_effet) == 1 and "aucune ligne" in T.avertissements_scenario(r)[0]
     assert (r.ecarts["ecart_revenu_net"] == 0).all()
 
 
@@ -138,8 +140,8 @@ def test_campagne_absente(comptes_main):
 
 
 def test_decrire():
-    assert S.Changement(0.10, poste="paddy").decrire() == "prix « paddy » : +10\u202f%"
-    texte = S.Changement(-0.125, nature="multiplicateur", maillons=("producteur",)).decrire()
+    assert T.decrire_changement(S.Changement(0.10, poste="paddy")) == "prix « paddy » : +10\u202f%"
+    texte = T.decrire_changement(S.Changement(-0.125, nature="multiplicateur", maillons=("producteur",)))
     assert texte == "volume d'activité (producteur) : -12,5\u202f%"
 
 
@@ -160,7 +162,7 @@ def test_sensibilite(comptes_main):
     assert riz.loc[("transformateur", 0.2), "ecart"] == pytest.approx(2_400_000)
     assert riz.loc[("producteur", 0.2), "ecart"] == 0
 
-    tableau = S.tableau_sensibilite(s)
+    tableau = T.tableau_sensibilite(s)
     assert list(tableau.columns) == ["Revenu net de base", "-20\u202f%", "-10\u202f%", "+10\u202f%", "+20\u202f%"]
     assert tableau.index.names == ["Prix", "Maillon"]
     assert tableau.loc[("Paddy", "Producteur"), "+10\u202f%"] == pytest.approx(600_000 / 2_950_000 * 100)
@@ -199,3 +201,26 @@ def test_panneau_de_curseurs(comptes_main, capsys):
     assert panneau.changements() == []
     with pytest.raises(ValueError, match="pas de comptes"):
         panneau_scenarios(cadre([]))
+
+
+# --- Des nombres et des changements ; les phrases dans presentation.scenarios ------------------
+
+
+def test_scenario_sans_phrase(comptes_main):
+    """Le résultat d'un scénario ne porte que des nombres, des codes et les textes saisis."""
+    changements = [S.Changement(0.10, poste="paddy"), S.Changement(0.2, poste="manioc", categories=("main_oeuvre",))]
+    r = S.simuler(comptes_main, changements)
+    saisis = set(comptes_main["poste"].dropna())
+    assert phrases([r.base, r.scenario, r.ecarts, r.campagne, r.nb_lignes], saisis) == []
+    assert r.sans_effet == (changements[1],)
+    assert not hasattr(changements[0], "decrire")
+    produits = set(S.prix_principaux(comptes_main))  # noms de produits tirés des libellés saisis
+    assert phrases(S.sensibilite(comptes_main), saisis | produits) == []
+
+
+def test_avertissements_rediges_comme_avant(comptes_main):
+    r = S.simuler(comptes_main, [S.Changement(0.10, poste="paddy"),
+                                 S.Changement(0.2, poste="manioc", categories=("main_oeuvre",))])
+    assert T.avertissements_scenario(r) == [
+        "aucune ligne ne correspond à « prix « manioc » (main-d'œuvre) : +20\u202f% » : ce changement est sans effet"]
+    assert T.decrire_changements(r) == "prix « paddy » : +10\u202f%; prix « manioc » (main-d'œuvre) : +20\u202f%"

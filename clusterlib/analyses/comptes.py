@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from clusterlib import referentiel
-from clusterlib.presentation.format_fr import nombre, pourcentage
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -39,7 +38,6 @@ __all__ = [
     "ErreurRepartition",
     "analyser_comptes",
     "cle_produit",
-    "compte_presentation",
     "comptes_par_maillon",
     "controles_comptes",
     "effectifs_par_maillon",
@@ -402,10 +400,14 @@ def cle_produit(poste: str) -> str:
 # --- Contrôles de cohérence -----------------------------------------------------------------
 
 
-def _alerte(campagne: Any, maillon: Any, poste: Any, controle: str, gravite: str, message: str,
-            cluster: Any = None) -> dict[str, Any]:
+_COLONNES_ALERTE = ("campagne", "maillon", "poste", "controle", "gravite", "produit", "amont", "aval")
+_NOMBRES_ALERTE = ("montant", "reference", "ecart", "seuil")
+
+
+def _alerte(campagne: Any, maillon: Any, poste: Any, controle: str, gravite: str, cluster: Any = None,
+            **faits: Any) -> dict[str, Any]:
     ligne = {"campagne": campagne, "maillon": maillon, "poste": poste, "controle": controle,
-             "gravite": gravite, "message": message}
+             "gravite": gravite, **faits}
     if cluster is not None:
         ligne = {"cluster": cluster, **ligne}
     return ligne
@@ -454,23 +456,10 @@ def _controle_achats_ventes(comptes: pd.DataFrame, montants: pd.Series, ref: dic
             if abs(ecart) <= seuil:
                 continue
             qui = sorted(acheteurs[(amont, produit)], key=lambda m: rang[m])
-            amont_l = referentiel.libelle("maillons", amont).lower()
-            aval_l = " et ".join(referentiel.libelle("maillons", m).lower() for m in qui)
-            du_maillon, au_compte = ("des maillons", "aux comptes") if len(qui) > 1 else ("du maillon", "au compte")
-            nom = noms_vendus.get((amont, produit), produit)
-            if ecart < 0:
-                raison = (f"le maillon {amont_l} vend aussi à d'autres acheteurs (marchés, hors cluster), garde une "
-                          f"partie de sa production, ou des achats manquent {au_compte} {aval_l}")
-            else:
-                raison = (f"{'les maillons' if len(qui) > 1 else 'le maillon'} {aval_l} achète"
-                          f"{'nt' if len(qui) > 1 else ''} aussi hors du cluster, ou des ventes manquent au compte "
-                          f"{amont_l}")
             alertes.append(_alerte(
                 valeurs["campagne"], qui[0] if len(qui) == 1 else amont, pd.NA, "ecart_achats_ventes", "attention",
-                f"« {nom} » : achats {du_maillon} {aval_l} ({nombre(total_achats)} FCFA) et ventes du maillon "
-                f"{amont_l} ({nombre(total_ventes)} FCFA) diffèrent de {pourcentage(ecart * 100)}, au-delà de "
-                f"{pourcentage(seuil * 100, 0)} ; explication possible : {raison}. Vérifiez quantités et prix "
-                "des deux comptes", valeurs.get("cluster")))
+                valeurs.get("cluster"), produit=noms_vendus.get((amont, produit), produit), amont=amont,
+                aval=",".join(qui), montant=total_achats, reference=total_ventes, ecart=ecart, seuil=float(seuil)))
     return alertes
 
 
@@ -488,7 +477,14 @@ def controles_comptes(comptes: pd.DataFrame, campagne: str | None = None) -> pd.
       diffèrent de plus de 1 %.
 
     Une ligne par alerte : (``cluster``,) ``campagne``, ``maillon``, ``poste`` (vide pour un
-    maillon entier), ``controle``, ``gravite`` (« attention » ou « information ») et ``message``.
+    maillon entier), ``controle``, ``gravite`` (``attention`` ou ``information``), puis les faits
+    qui fondent l'alerte (vides quand le contrôle n'en a pas) : ``produit`` (nom du produit tiré
+    des libellés), ``amont`` (maillon vendeur) et ``aval`` (maillons acheteurs, codes séparés
+    par des virgules) pour ``ecart_achats_ventes`` ; ``montant`` (FCFA : montant de la ligne,
+    revenu net d'exploitation, ou achats du produit), ``reference`` (FCFA : quantite ×
+    prix_unitaire, ou ventes du produit), ``ecart`` (écart relatif, en fraction) et ``seuil``
+    (seuil du référentiel, en fraction). L'explication à lire :
+    :func:`clusterlib.presentation.comptes.table_controles`.
     """
     ref = _lire_referentiel()
     seuils = ref["seuils"]
@@ -505,9 +501,7 @@ def controles_comptes(comptes: pd.DataFrame, campagne: str | None = None) -> pd.
         for i in comptes.index[nul.to_numpy()]:
             alertes.append(_alerte(
                 comptes.at[i, "campagne"], comptes.at[i, "maillon"], comptes.at[i, "poste"], "produit_nul",
-                "attention",
-                "ligne de produit égale à zéro : une vente oubliée (quantité ou prix manquant) ou une ligne "
-                "à supprimer ; le produit brut du maillon en est diminué", clu[i]))
+                "attention", clu[i]))
 
         # montant ≠ quantite × prix_unitaire.
         qp = comptes["quantite"] * comptes["prix_unitaire"]
@@ -519,29 +513,26 @@ def controles_comptes(comptes: pd.DataFrame, campagne: str | None = None) -> pd.
             montant, produit = float(m[i]), float(qp[i])
             alertes.append(_alerte(
                 comptes.at[i, "campagne"], comptes.at[i, "maillon"], comptes.at[i, "poste"],
-                "montant_incoherent", "attention",
-                f"montant {nombre(montant)} FCFA mais quantite × prix_unitaire = {nombre(produit)} FCFA "
-                f"(écart de {pourcentage(abs(montant - produit) / max(abs(montant), abs(produit)) * 100)}) : "
-                "le montant est retenu ; corrigez la quantité, le prix ou le montant", clu[i]))
+                "montant_incoherent", "attention", clu[i], montant=montant, reference=produit,
+                ecart=abs(montant - produit) / max(abs(montant), abs(produit)),
+                seuil=float(seuils["ecart_montant_quantite_prix"])))
 
         par_maillon = comptes_par_maillon(comptes)
         # Revenus négatifs.
         for _, ligne in par_maillon[par_maillon["revenu_net_exploitation"] < 0].iterrows():
             alertes.append(_alerte(
                 ligne["campagne"], ligne["maillon"], pd.NA, "revenu_negatif", "information",
-                f"revenu net d'exploitation négatif ({nombre(ligne['revenu_net_exploitation'])} FCFA) : le maillon "
-                "perd de l'argent sur la campagne. Cela arrive (mauvaise récolte, prix de vente bas, matière "
-                "première chère, matériel neuf à amortir) ; vérifiez les charges, puis montrez le chiffre tel quel",
-                ligne["cluster"] if avec_cluster else None))
+                ligne["cluster"] if avec_cluster else None, montant=float(ligne["revenu_net_exploitation"])))
 
         # Achats d'un produit ≠ ventes de ce produit par le maillon en amont.
         alertes.extend(_controle_achats_ventes(comptes, montants, ref))
 
-    colonnes = (["cluster"] if avec_cluster else []) + ["campagne", "maillon", "poste", "controle", "gravite",
-                                                       "message"]
-    sortie = pd.DataFrame(alertes, columns=colonnes)
-    for c in colonnes:
+    textes = (["cluster"] if avec_cluster else []) + list(_COLONNES_ALERTE)
+    sortie = pd.DataFrame(alertes, columns=[*textes, *_NOMBRES_ALERTE])
+    for c in textes:
         sortie[c] = sortie[c].astype("str")
+    for c in _NOMBRES_ALERTE:
+        sortie[c] = sortie[c].astype("float64")
     ordre = _ordre_maillons()
     par = ([c for c in ("cluster",) if avec_cluster]) + ["campagne", "maillon"]
     return sortie.sort_values(par, key=lambda s: s.map(ordre) if s.name == "maillon" else s,
@@ -625,26 +616,6 @@ def part_producteurs_prix_final(
         "kg_matiere_par_kg_produit": float(coefficient),
         "part_producteurs": prix_producteur * float(coefficient) / prix_final * 100,
     }
-
-
-# --- Présentation -------------------------------------------------------------------------
-
-
-def compte_presentation(par_maillon: pd.DataFrame, campagne: str, total: bool = True) -> pd.DataFrame:
-    """Le compte d'une campagne mis en forme de tableau : une ligne par solde, une colonne par maillon.
-
-    Les lignes portent les libellés français (« Produit brut », « Valeur ajoutée »…), les
-    colonnes les libellés des maillons, plus une colonne « Ensemble du cluster » si ``total``.
-    Les valeurs restent des nombres (FCFA) : :func:`clusterlib.presentation.format_fr.tableau_fr` les écrit.
-    """
-    c = par_maillon[par_maillon["campagne"] == campagne]
-    tableau = c.set_index("maillon")[list(SOLDES)].T
-    tableau.columns = [referentiel.libelle("maillons", m) for m in tableau.columns]
-    if total:
-        tableau["Ensemble du cluster"] = tableau.sum(axis=1)
-    tableau.index = [libelle_solde(s) for s in tableau.index]
-    tableau.columns.name = None
-    return tableau
 
 
 # --- Analyse d'un cluster -----------------------------------------------------------------

@@ -3,10 +3,14 @@ fonctionnel, profils de coach, autonomie de l'animation et phases de développem
 
 Chaque liste est un référentiel (``referentiel/listes_controle.yml``) : des questions tirées du
 guide, une échelle de réponses et des seuils de verdict. :func:`noter` transforme les
-réponses en un score (en % du maximum) et un verdict en français ; :func:`classer_candidats`
+réponses en un score (en % du maximum) et un code de verdict ; :func:`classer_candidats`
 range les candidats au poste de coach à partir des grilles d'un jury ; :func:`placer_phase`
 situe le cluster dans les quatre phases de l'ONUDI avec les indices qui fondent ce placement.
 Ce placement sert à ouvrir la discussion : ce n'est pas un verdict.
+
+Ces fonctions rendent des codes, des identifiants et des nombres ; les phrases (verdicts
+expliqués, motifs, constats, écarts entre phases) s'écrivent dans
+:mod:`clusterlib.presentation.listes_controle`.
 
 Les réponses s'écrivent avec les codes de l'échelle (``oui``, ``en_partie``, ``non`` ;
 ``insuffisant`` … ``tres_bon``), leur libellé, leur valeur, ou ``True``/``False``.
@@ -130,9 +134,12 @@ class ResultatListe:
 
     ``score`` : points obtenus / points possibles sur les éléments renseignés, en % (``nan``
     si rien n'est renseigné) ; pour une liste « défavorable » (facteurs d'échec), c'est un
-    niveau de risque. ``verdict`` : code ; ``message`` : la phrase à lire. ``details`` : une
-    ligne par élément (``id``, ``libelle``, ``reponse``, ``reponse_libelle``, ``valeur``,
-    ``poids``, ``points``, ``points_max``).
+    niveau de risque. ``verdict`` : code d'un verdict du référentiel, ou ``incomplet``.
+    ``details`` : une ligne par élément (``id``, ``libelle``, ``reponse``, ``reponse_libelle``,
+    ``valeur``, ``poids``, ``points``, ``points_max``, ``essentiel``, ``eliminatoire``).
+    ``non_renseignes`` : éléments sans réponse ; ``essentiels_absents`` : éléments essentiels
+    répondus « non » ; ``essentiels_vides`` : éléments essentiels sans réponse. La phrase du
+    verdict : :func:`clusterlib.presentation.listes_controle.message_liste`.
     """
 
     liste: str
@@ -141,24 +148,15 @@ class ResultatListe:
     sens: str
     score: float
     verdict: str
-    message: str
     details: pd.DataFrame
     non_renseignes: tuple[str, ...] = ()
     essentiels_absents: tuple[str, ...] = ()
+    essentiels_vides: tuple[str, ...] = ()
 
     @property
     def complet(self) -> bool:
         """Vrai si tous les éléments sont renseignés."""
         return not self.non_renseignes
-
-    def tableau(self) -> pd.DataFrame:
-        """Les éléments et leur réponse, avec des en-têtes en français, pour l'affichage."""
-        d = self.details
-        return pd.DataFrame({
-            "N°": d["id"], "Élément": d["libelle"], "Réponse": d["reponse_libelle"].replace("", "—"),
-            "Points": [("" if math.isnan(p) else f"{p:g}") + f" / {m:g}" for p, m in zip(d["points"], d["points_max"],
-                                                                                        strict=True)],
-        })
 
 
 def noter(nom: str, reponses: Mapping[str, Any]) -> ResultatListe:
@@ -193,21 +191,13 @@ def noter(nom: str, reponses: Mapping[str, Any]) -> ResultatListe:
     part = len(renseignes) / len(details)
     if absents:
         verdict = d["verdicts"][-1]["code"]
-        noms = ", ".join(f"« {details.set_index('id').loc[i, 'libelle']} »" for i in absents)
-        message = f"{d['regle_essentiel']} ({noms})"
     elif part < _ref()["part_minimale_renseignee"] or essentiels_vides:
         verdict = "incomplet"
-        manque = essentiels_vides or non_renseignes
-        message = ("Réponses insuffisantes pour conclure : renseignez d'abord "
-                   + ", ".join(f"{i} ({details.set_index('id').loc[i, 'libelle']})" for i in manque) + ".")
     else:
-        choix = next(v for v in d["verdicts"] if score >= v["min"])
-        verdict, message = choix["code"], choix["libelle"]
-        if non_renseignes:
-            message += f" ({len(non_renseignes)} élément(s) sans réponse, exclus du score.)"
+        verdict = next(v for v in d["verdicts"] if score >= v["min"])["code"]
     return ResultatListe(liste=nom, titre=d["titre"], source=d["source"], sens=d["sens"], score=float(score),
-                         verdict=verdict, message=message, details=details, non_renseignes=non_renseignes,
-                         essentiels_absents=absents)
+                         verdict=verdict, details=details, non_renseignes=non_renseignes,
+                         essentiels_absents=absents, essentiels_vides=essentiels_vides)
 
 
 def bilan_facteurs(reponses_reussite: Mapping[str, Any], reponses_echec: Mapping[str, Any]) -> pd.DataFrame:
@@ -234,9 +224,11 @@ def comparer_prealables(diagnostic: pd.DataFrame, resultat: ResultatListe | None
     ``diagnostic`` : le tableau des préalables calculés sur les données (colonnes
     ``prealable``, ``verdict``, ``libelle_verdict``, ``preuve``, comme le donne
     ``clusterlib.analyses.reseau.prealables``) ; ``resultat`` : la liste « prealables » notée par le
-    coach. Colonnes : ``id``, ``libelle``, ``donnees`` (verdict tiré des données),
-    ``preuve``, ``coach`` (réponse du coach), ``accord`` (vrai, faux, ou vide si l'un des deux
-    manque). Un désaccord n'est pas une erreur : il ouvre la discussion.
+    coach. Colonnes : ``id``, ``libelle``, ``donnees`` (libellé du verdict tiré des données,
+    repris du diagnostic ; vide, ``<NA>``, quand l'élément ne se lit pas dans les données),
+    ``preuve`` (reprise du diagnostic), ``coach`` (libellé de la réponse du coach), ``accord``
+    (vrai, faux, ou vide si l'un des deux manque). Un désaccord n'est pas une erreur : il ouvre
+    la discussion. Pour l'affichage : :func:`clusterlib.presentation.listes_controle.table_comparaison_prealables`.
     """
     correspondance = definition("prealables")["correspondance_donnees"]
     vers_code = {"oui": "oui", "partiellement": "en_partie", "en_partie": "en_partie", "non": "non"}
@@ -251,11 +243,12 @@ def comparer_prealables(diagnostic: pd.DataFrame, resultat: ResultatListe | None
         accord: Any = pd.NA if (verdict is None or not reponse) else (verdict == reponse)
         lignes.append({
             "id": it["id"], "libelle": it["libelle"],
-            "donnees": str(ligne_d["libelle_verdict"].iloc[0]) if len(ligne_d) else "(ne se lit pas dans les données)",
+            "donnees": str(ligne_d["libelle_verdict"].iloc[0]) if len(ligne_d) else pd.NA,
             "preuve": str(ligne_d["preuve"].iloc[0]) if len(ligne_d) else "",
             "coach": coach.loc[it["id"], "reponse_libelle"] if resultat is not None else "", "accord": accord,
         })
     cadre = pd.DataFrame(lignes)
+    cadre["donnees"] = cadre["donnees"].astype("string")
     cadre["accord"] = cadre["accord"].astype("boolean")
     return cadre
 
@@ -307,9 +300,13 @@ def classer_candidats(notes: pd.DataFrame | Mapping[str, Mapping[str, Any]], pro
     Pour chaque candidat, la note d'un critère est la moyenne des membres du jury ; le score
     est la somme pondérée rapportée au maximum, en %. Un critère éliminatoire dont la note est
     sous le seuil (« faible ») écarte le candidat. Colonnes : ``rang`` (vide pour un candidat
-    écarté ; ex aequo au même rang), ``candidat``, ``score``, ``verdict``, ``ecarte``,
-    ``motif``, ``criteres_notes`` (« 12/14 »), ``desaccords`` (critères où deux membres du jury
-    diffèrent de 2 points ou plus), ``evaluateurs``.
+    écarté ; ex aequo au même rang), ``candidat``, ``score``, ``verdict`` (code d'un verdict du
+    profil, ``ecarte`` ou ``non_note``), ``ecarte``, ``eliminatoires_sous_seuil`` (``{critère:
+    note moyenne}`` des critères éliminatoires sous le seuil), ``eliminatoires_non_notes``
+    (tuple des critères éliminatoires sans note), ``nb_criteres_notes``, ``nb_criteres``,
+    ``desaccords`` (tuple des critères où deux membres du jury diffèrent de 2 points ou plus),
+    ``evaluateurs``. Le tableau à lire (verdict en toutes lettres, motif) :
+    :func:`clusterlib.presentation.listes_controle.table_candidats`.
     """
     if profil not in ("coach_externe", "coach_interne"):
         raise ErreurListe(f"profil « {profil} » inconnu ; attendu : coach_externe ou coach_interne")
@@ -336,22 +333,19 @@ def classer_candidats(notes: pd.DataFrame | Mapping[str, Mapping[str, Any]], pro
         poids = elements.loc[moyenne.index, "poids"]
         score = 100 * float((moyenne * poids).sum()) / float((vmax * poids).sum()) if len(moyenne) else math.nan
         elim = elements[elements["eliminatoire"]].index
-        echecs = [c for c in elim if c in moyenne.index and moyenne[c] < seuil]
-        motif = "; ".join(f"{c} {elements.loc[c, 'libelle']} (note {moyenne[c]:.1f})".replace(".", ",")
-                          for c in echecs)
-        a_verifier = [c for c in elim if c not in moyenne.index]
-        if a_verifier and not echecs:
-            motif = "critère(s) éliminatoire(s) non noté(s) : " + ", ".join(a_verifier)
-        verdict = "Écarté" if echecs else (
-            next(v["libelle"] for v in verdicts if score >= v["min"]) if not math.isnan(score) else "Non noté")
+        echecs = {c: float(moyenne[c]) for c in elim if c in moyenne.index and moyenne[c] < seuil}
+        a_verifier = tuple(c for c in elim if c not in moyenne.index)
+        verdict = "ecarte" if echecs else (
+            next(v["code"] for v in verdicts if score >= v["min"]) if not math.isnan(score) else "non_note")
         lignes.append({
-            "candidat": candidat, "score": score, "verdict": verdict, "ecarte": bool(echecs), "motif": motif,
-            "criteres_notes": f"{len(moyenne)}/{len(elements)}",
-            "desaccords": ", ".join(c for c in ecarts.index if ecarts[c] >= ecart_max),
+            "candidat": candidat, "score": score, "verdict": verdict, "ecarte": bool(echecs),
+            "eliminatoires_sous_seuil": echecs, "eliminatoires_non_notes": a_verifier,
+            "nb_criteres_notes": len(moyenne), "nb_criteres": len(elements),
+            "desaccords": tuple(c for c in ecarts.index if ecarts[c] >= ecart_max),
             "evaluateurs": int(g["evaluateur"].nunique()),
         })
-    colonnes = ["rang", "candidat", "score", "verdict", "ecarte", "motif", "criteres_notes", "desaccords",
-                "evaluateurs"]
+    colonnes = ["rang", "candidat", "score", "verdict", "ecarte", "eliminatoires_sous_seuil",
+                "eliminatoires_non_notes", "nb_criteres_notes", "nb_criteres", "desaccords", "evaluateurs"]
     if not lignes:
         return pd.DataFrame(columns=colonnes)
     res = pd.DataFrame(lignes)
@@ -384,16 +378,17 @@ class PlacementPhase:
     ``phase`` : code de la phase retenue ; ``scores`` : une ligne par phase (``phase``,
     ``libelle``, ``score`` en %, ``acquise``, ``indices``, ``presents``) ; ``preuves`` : les
     indices présents ou en partie, avec leur justification ; ``ecarts`` : ce qui ne suit pas
-    l'ordre des phases (indices d'une phase plus avancée alors qu'une phase antérieure n'est
-    pas acquise), à discuter ; ``avertissement`` : ce placement est une aide à la discussion.
+    l'ordre des phases, à discuter : des couples ``(phase avancée dont des indices sont
+    présents, première phase antérieure non acquise)`` (codes) ; ``avertissement`` : le texte
+    du référentiel (ce placement est une aide à la discussion). Les phrases :
+    :func:`clusterlib.presentation.listes_controle.message_phase` et ``ecarts_phase``.
     """
 
     phase: str
     libelle: str
-    message: str
     scores: pd.DataFrame
     preuves: pd.DataFrame
-    ecarts: tuple[str, ...] = ()
+    ecarts: tuple[tuple[str, str], ...] = ()
     avertissement: str = ""
     details: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -443,21 +438,10 @@ def placer_phase(reponses: Mapping[str, Any], justifications: Mapping[str, str] 
     for k in range(retenue + 1, len(scores)):
         if scores[k]["presents"]:
             manquante = next(x for x in scores[:k] if not x["acquise"])
-            ecarts.append(f"des indices de la phase « {scores[k]['libelle']} » sont présents alors que la phase "
-                          f"« {manquante['libelle']} » n'est pas acquise : à discuter")
+            ecarts.append((scores[k]["phase"], manquante["phase"]))
     preuves = details[details["valeur"] > 0][["phase_libelle", "id", "libelle", "reponse_libelle", "justification"]]
     preuves = preuves.rename(columns={"phase_libelle": "phase"}).reset_index(drop=True)
-    if phase["presents"] == 0:
-        message = ("Aucun indice observé : le cluster en est au tout début de l'initialisation "
-                   "(repérer les enjeux, construire le réseau).")
-    else:
-        acquises = [x["libelle"].lower() for x in scores[:retenue]]
-        message = f"Le cluster se situe dans la phase « {phase['libelle']} » ({phase['presents']} indice(s) sur " \
-                  f"{phase['indices']})"
-        message += f", après les phases acquises : {', '.join(acquises)}." if acquises else "."
-        if phase["acquise"] and retenue + 1 < len(scores):
-            message += f" Cette phase est bien avancée : la suivante est « {scores[retenue + 1]['libelle']} »."
-    return PlacementPhase(phase=phase["phase"], libelle=phase["libelle"], message=message, scores=scores_df,
+    return PlacementPhase(phase=phase["phase"], libelle=phase["libelle"], scores=scores_df,
                           preuves=preuves, ecarts=tuple(ecarts), avertissement=" ".join(ref["avertissement"].split()),
                           details=details)
 
@@ -465,72 +449,76 @@ def placer_phase(reponses: Mapping[str, Any], justifications: Mapping[str, str] 
 def indices_phase(cluster: Cluster) -> pd.DataFrame:
     """Les indices de phase que les données du cluster suggèrent, à confirmer par le coach.
 
-    Colonnes ``id``, ``phase``, ``libelle``, ``suggestion`` (``oui``, ``en_partie``, ``non``
-    selon ce que montrent les données, vide quand elles ne disent rien), ``constat`` (ce que
-    montrent les données). Les indices sans règle (veille, répartition du travail…) ne se
-    lisent pas dans les données : ``constat`` le dit.
+    Colonnes ``id``, ``phase`` (libellé), ``libelle``, ``suggestion`` (``oui``, ``en_partie``,
+    ``non`` selon ce que montrent les données, vide quand elles ne disent rien), ``cas`` (code
+    de ce que montrent les données : ``non_lisible`` pour un indice sans règle — veille,
+    répartition du travail… —, ``ffom_absente``, ``ffom_presente``, ``reseau_sans_agregateur``,
+    ``reseau_avec_agregateur``, ``coachs_absents``, ``coachs_presents``, ``plan_absent``,
+    ``plan_realisees``, ``envergure_absente``, ``envergure_presente``, ``marches_absents``,
+    ``marches_presents``, ``recherche_absente``, ``recherche_liee``) et ``faits`` (dictionnaire
+    des nombres et identifiants qui fondent le cas : ``nb``, ``total``, ``campagnes``,
+    ``coachs`` (nom, type), ``seuil``, ``actions``, ``marches`` (nom, code du type)). Le
+    constat en toutes lettres : :func:`clusterlib.presentation.listes_controle.table_indices`.
     """
     regles = _ref()["phases"]["regles"]
     table = phases()
     lignes = []
     for _, it in table.iterrows():
-        suggestion, constat = _regle(it["regle"], cluster, regles)
-        lignes.append({"id": it["id"], "phase": it["phase_libelle"], "libelle": it["libelle"],
-                       "suggestion": suggestion, "constat": constat})
-    return pd.DataFrame(lignes).astype("str")
+        suggestion, cas, faits = _regle(it["regle"], cluster, regles)
+        lignes.append({"id": str(it["id"]), "phase": str(it["phase_libelle"]), "libelle": str(it["libelle"]),
+                       "suggestion": suggestion, "cas": cas, "faits": faits})
+    return pd.DataFrame(lignes, columns=["id", "phase", "libelle", "suggestion", "cas", "faits"])
 
 
-def _regle(nom: str, cluster: Cluster, regles: dict[str, Any]) -> tuple[str, str]:
-    """Une règle d'indice : (suggestion, constat)."""
+def _regle(nom: str, cluster: Cluster, regles: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """Une règle d'indice : (suggestion, cas, faits)."""
     if not nom:
-        return "", "Ne se lit pas dans les données : à apprécier en réunion."
+        return "", "non_lisible", {}
     if nom == "ffom_presente":
         f = cluster.ffom
         if f is None or f.empty:
-            return "non", "Aucune analyse FFOM enregistrée."
-        campagnes = ", ".join(sorted(set(f["campagne"])))
-        return "oui", f"Analyse FFOM enregistrée : {len(f)} élément(s), campagne(s) {campagnes}."
+            return "non", "ffom_absente", {}
+        return "oui", "ffom_presente", {"nb": len(f), "campagnes": tuple(sorted(set(f["campagne"])))}
     if nom == "reseau_en_place":
         types = referentiel.enumerations()["types_relation"]["valeurs"]
         commerciaux = {t["code"] for t in types if t.get("commerciale")}
         n = int(cluster.relations["type"].isin(commerciaux).sum())
         minimum = int(regles["reseau_en_place"]["min_relations_commerciales"])
         if not cluster.fiche.agregateur:
-            return "non", f"{n} relation(s) commerciale(s), mais pas encore d'agrégateur pour coordonner le réseau."
-        return ("oui" if n >= minimum else "en_partie"), f"{n} relation(s) commerciale(s) ; agrégateur désigné."
+            return "non", "reseau_sans_agregateur", {"nb": n}
+        return ("oui" if n >= minimum else "en_partie"), "reseau_avec_agregateur", {"nb": n}
     if nom == "coachs_en_place":
         coachs = cluster.fiche.coachs
         if not coachs:
-            return "non", "Aucun coach déclaré dans la fiche du cluster."
-        return "oui", "Coachs : " + ", ".join(f"{c.nom} ({c.type})" for c in coachs) + "."
+            return "non", "coachs_absents", {}
+        return "oui", "coachs_presents", {"coachs": tuple((c.nom, c.type) for c in coachs)}
     plan = cluster.plan_actions
     if nom in ("plan_en_oeuvre", "actions_envergure") and (plan is None or plan.empty):
-        return "non", "Pas de plan d'actions enregistré."
+        return "non", "plan_absent", {}
     if nom == "plan_en_oeuvre":
         n = int((plan["statut"] == "realisee").sum())
         minimum = int(regles["plan_en_oeuvre"]["min_realisees"])
         suggestion = "oui" if n >= minimum else ("en_partie" if n else "non")
-        return suggestion, f"{n} action(s) réalisée(s) sur {len(plan)} au plan."
+        return suggestion, "plan_realisees", {"nb": n, "total": len(plan)}
     if nom == "actions_envergure":
         seuil = float(regles["actions_envergure"]["budget_min"])
         grandes = plan[(plan["budget"] >= seuil) & plan["statut"].isin(["realisee", "en_cours"])]
         if grandes.empty:
-            return "non", f"Aucune action en cours ou réalisée d'au moins {seuil / 1e6:g} millions de FCFA."
-        return "oui", "Actions d'envergure : " + ", ".join(grandes["id"].astype(str)) + "."
+            return "non", "envergure_absente", {"seuil": seuil}
+        return "oui", "envergure_presente", {"seuil": seuil, "actions": tuple(grandes["id"].astype(str))}
     if nom == "marches_lointains":
         types = set(regles["marches_lointains"]["types"])
         lointains = [m for m in cluster.fiche.marches if m.type in types]
         if not lointains:
-            return "non", "Aucun marché sous-régional ou international déclaré."
-        return "oui", "Marchés : " + ", ".join(
-            f"{m.nom} ({referentiel.libelle('types_marche', m.type).lower()})" for m in lointains) + "."
+            return "non", "marches_absents", {}
+        return "oui", "marches_presents", {"marches": tuple((m.nom, m.type) for m in lointains)}
     if nom == "recherche_liee":
         chercheurs = set(cluster.acteurs.loc[cluster.acteurs["maillon"] == "recherche", "id"])
         r = cluster.relations
         n = int((r["source"].isin(chercheurs) | r["cible"].isin(chercheurs)).sum())
         if not n:
-            return "non", "Aucune relation avec un acteur de la recherche."
-        return "oui", f"{n} relation(s) avec la recherche."
+            return "non", "recherche_absente", {}
+        return "oui", "recherche_liee", {"nb": n}
     raise ErreurListe(f"règle d'indice « {nom} » inconnue dans le référentiel des phases")
 
 

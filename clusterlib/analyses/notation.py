@@ -23,7 +23,7 @@ jamais ce qu'elles reçoivent.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from clusterlib import referentiel
-from clusterlib.presentation.format_fr import nombre, pourcentage
+from clusterlib.presentation.format_fr import nombre
 from clusterlib.referentiel import regles as regles_valeurs
 
 if TYPE_CHECKING:
@@ -561,10 +561,11 @@ def comparer_clusters(clusters: Mapping[str, Cluster | pd.DataFrame] | Iterable[
 
 @dataclass(frozen=True)
 class _Constat:
-    """Ce qu'une mesure tire des données : la valeur, la raison, et un niveau imposé éventuel."""
+    """Ce qu'une mesure tire des données : la valeur, le cas (code), ses faits, et un niveau imposé éventuel."""
 
     valeur: float | None
-    raison: str
+    cas: str
+    faits: dict[str, Any] = field(default_factory=dict)
     niveau: int | None = None
 
 
@@ -578,11 +579,6 @@ def niveau_seuils(valeur: float, seuils: Iterable[float], sens: str = "croissant
     if sens == "decroissant":
         return 1 + sum(valeur <= s for s in seuils)
     return 1 + sum(valeur >= s for s in seuils)
-
-
-def _variation(valeur: float) -> str:
-    """Une variation en % avec son signe : « +45,3 % », « -8,0 % »."""
-    return ("+" if valeur > 0 else "") + pourcentage(valeur)
 
 
 def _annee(campagne: str) -> int:
@@ -604,8 +600,7 @@ def _moyenne_ponderee(valeurs: pd.Series, poids: pd.Series) -> tuple[float, bool
 
 def _campagne_courante(cluster: Cluster, campagne: str) -> _Constat | None:
     if campagne != cluster.campagne:
-        return _Constat(None, f"la table relations décrit la campagne en cours ({cluster.campagne}) : "
-                              f"pas de suggestion pour {campagne}")
+        return _Constat(None, "hors_campagne_relations", {"campagne_relations": cluster.campagne, "campagne": campagne})
     return None
 
 
@@ -614,52 +609,51 @@ def _maillon_source(cluster: Cluster) -> pd.Series:
     return cluster.relations["source"].map(maillons)
 
 
-def _livraisons_producteurs(cluster: Cluster) -> tuple[pd.DataFrame, str]:
+def _livraisons_producteurs(cluster: Cluster) -> tuple[pd.DataFrame, dict[str, Any]]:
     rel = cluster.relations
     choix = rel[(rel["type"] == "produit") & (_maillon_source(cluster) == "producteur")]
     agregateur = cluster.fiche.agregateur
     if agregateur and (choix["cible"] == agregateur).any():
-        return choix[choix["cible"] == agregateur], f"livraisons des producteurs à l'agrégateur ({agregateur})"
-    return choix, "livraisons des producteurs à leurs acheteurs"
+        return choix[choix["cible"] == agregateur], {"perimetre": "producteurs_agregateur", "agregateur": agregateur}
+    return choix, {"perimetre": "producteurs_acheteurs"}
 
 
-def _fournitures_agregateur(cluster: Cluster) -> tuple[pd.DataFrame | None, str]:
+def _fournitures_agregateur(cluster: Cluster) -> tuple[pd.DataFrame | None, dict[str, Any]]:
     agregateur = cluster.fiche.agregateur
     if not agregateur:
-        return None, "pas d'agrégateur déclaré dans la fiche"
+        return None, {}
     rel = cluster.relations
     choix = rel[rel["type"].isin(["intrants", "equipement", "service", "credit"]) & (rel["cible"] == agregateur)]
-    return choix, f"fournitures d'intrants, d'équipements, de services et de crédit à l'agrégateur ({agregateur})"
+    return choix, {"perimetre": "fournitures_agregateur", "agregateur": agregateur}
 
 
-def _part_ecrit(choix: pd.DataFrame, perimetre: str, par_volume: bool) -> _Constat:
+def _part_ecrit(choix: pd.DataFrame, perimetre: dict[str, Any], par_volume: bool) -> _Constat:
     if choix.empty:
-        return _Constat(None, f"aucune relation dans le périmètre retenu ({perimetre})")
+        return _Constat(None, "aucune_relation", dict(perimetre))
     ecrit = choix["contrat"] == "ecrit"
     volumes = choix["volume"]
     if par_volume and volumes.notna().all() and choix["unite"].nunique(dropna=False) == 1 and volumes.sum() > 0:
         part = float(volumes[ecrit].sum() / volumes.sum() * 100)
-        base = f"du volume livré ({nombre(volumes.sum(), 1)} {choix['unite'].iloc[0]})"
+        base = {"volume": float(volumes.sum()), "unite": choix["unite"].iloc[0]}
     else:
         part = float(ecrit.mean() * 100)
-        base = f"des {len(choix)} relations"
-    return _Constat(part, f"{pourcentage(part)} {base} sous contrat écrit ; {perimetre}")
+        base = {"nb_relations": len(choix)}
+    return _Constat(part, "part_contrat_ecrit", {**base, **perimetre})
 
 
-def _respect(choix: pd.DataFrame, perimetre: str, par_volume: bool) -> _Constat:
+def _respect(choix: pd.DataFrame, perimetre: dict[str, Any], par_volume: bool) -> _Constat:
     sous_contrat = choix[choix["contrat"].isin(["ecrit", "verbal"]) & choix["respect"].notna()]
     if sous_contrat.empty:
-        return _Constat(None, f"aucun contrat avec un taux de respect renseigné ({perimetre})")
+        return _Constat(None, "aucun_respect", dict(perimetre))
     unites = sous_contrat["unite"].nunique(dropna=False)
     poids = sous_contrat["volume"] if par_volume and unites == 1 else pd.Series(np.nan, index=sous_contrat.index)
     moyenne, ponderee = _moyenne_ponderee(sous_contrat["respect"], poids)
-    mode = "pondéré par le volume" if ponderee else "moyenne simple"
-    return _Constat(moyenne, f"respect moyen des contrats : {pourcentage(moyenne)} ({mode}, "
-                             f"{len(sous_contrat)} relations sous contrat) ; {perimetre}")
+    return _Constat(moyenne, "respect_contrats", {"ponderee": ponderee, "nb_relations": len(sous_contrat),
+                                                  **perimetre})
 
 
 def _mesure_contrats(
-    selection: Callable[[Cluster], tuple[pd.DataFrame | None, str]],
+    selection: Callable[[Cluster], tuple[pd.DataFrame | None, dict[str, Any]]],
     calcul: Callable[..., _Constat],
     par_volume: bool,
 ) -> Callable[[Cluster, str, dict[str, Any]], _Constat]:
@@ -671,7 +665,7 @@ def _mesure_contrats(
             return hors
         choix, perimetre = selection(cluster)
         if choix is None:
-            return _Constat(None, perimetre)
+            return _Constat(None, "sans_agregateur")
         return calcul(choix, perimetre, par_volume=par_volume)
 
     return mesure
@@ -683,13 +677,12 @@ def _table_de_campagne(table: pd.DataFrame | None, campagne: str, absente: str,
     if table is None:
         return None, _Constat(None, absente)
     if not (table["campagne"] == campagne).any():
-        return None, _Constat(None, sans_campagne)
+        return None, _Constat(None, sans_campagne, {"campagne": campagne})
     return table, None
 
 
 def _performances(cluster: Cluster, campagne: str) -> tuple[pd.DataFrame | None, _Constat | None]:
-    return _table_de_campagne(cluster.performances, campagne, "pas de table performances",
-                              f"aucune livraison enregistrée pour {campagne} dans performances")
+    return _table_de_campagne(cluster.performances, campagne, "sans_performances", "performances_sans_campagne")
 
 
 def _mesure_evolution_volumes(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
@@ -703,20 +696,19 @@ def _mesure_evolution_volumes(cluster: Cluster, campagne: str, regle: dict[str, 
     lignes = lignes[lignes["unite"].fillna("") == unite]
     totaux = lignes.groupby("campagne")["volume"].sum().reindex(fenetre).dropna()
     if len(totaux) < 2 or campagne not in totaux.index:
-        return _Constat(None, "il faut les volumes d'au moins deux des trois dernières campagnes")
+        return _Constat(None, "volumes_insuffisants")
     premier, dernier = float(totaux.iloc[0]), float(totaux.iloc[-1])
     if premier <= 0:
-        return _Constat(None, f"volume nul en {totaux.index[0]} : variation impossible à calculer")
+        return _Constat(None, "volume_nul", {"campagne": totaux.index[0]})
     variation = (dernier - premier) / premier * 100
-    detail = ", ".join(f"{nombre(v, 1)} en {c}" for c, v in totaux.items())
-    raison = f"volume livré ({unite or 'sans unité'}) : {detail}, soit {_variation(variation)}"
-    if autres:
-        raison += f" ; {autres} ligne(s) dans une autre unité ignorée(s)"
     niv = niveau_seuils(variation, regle["seuils"], regle.get("sens", "croissant"))
     recul = bool((totaux.diff().dropna() < 0).any())
-    if niv == 4 and recul:
-        niv, raison = 3, raison + " ; un recul d'une campagne à la suivante ramène la suggestion à 3"
-    return _Constat(variation, raison, niv)
+    plafonne = niv == 4 and recul
+    if plafonne:
+        niv = 3
+    faits = {"unite": unite, "totaux": tuple((c, float(v)) for c, v in totaux.items()), "variation": variation,
+             "autres_unites": autres, "recul_plafonne": plafonne}
+    return _Constat(variation, "evolution_volumes", faits, niv)
 
 
 def _moyenne_perf(perf: pd.DataFrame, campagne: str, colonne: str) -> tuple[float | None, bool]:
@@ -733,21 +725,20 @@ def _mesure_conformite(cluster: Cluster, campagne: str, regle: dict[str, Any]) -
         return absent
     moyenne, ponderee = _moyenne_perf(perf, campagne, "taux_conformite")
     if moyenne is None:
-        return _Constat(None, f"taux de conformité non renseigné pour {campagne}")
-    mode = "pondéré par le volume" if ponderee else "moyenne simple"
-    raison = f"livraisons conformes en {campagne} : {pourcentage(moyenne)} ({mode})"
+        return _Constat(None, "conformite_absente", {"campagne": campagne})
+    faits: dict[str, Any] = {"campagne": campagne, "ponderee": ponderee}
     niv = niveau_seuils(moyenne, regle["seuils"], regle.get("sens", "croissant"))
     anterieures = [c for c in _fenetre(perf["campagne"], campagne) if c != campagne]
     for ancienne in anterieures:
         avant, _ = _moyenne_perf(perf, ancienne, "taux_conformite")
         if avant is None:
             continue
-        raison += f", contre {pourcentage(avant)} en {ancienne}"
+        faits.update(campagne_precedente=ancienne, valeur_precedente=avant, baisse_penalisee=False)
         if avant - moyenne >= regle.get("baisse_penalisee", np.inf) and niv > 1:
             niv -= 1
-            raison += " : la baisse retire un niveau"
+            faits["baisse_penalisee"] = True
         break
-    return _Constat(moyenne, raison, niv)
+    return _Constat(moyenne, "conformite", faits, niv)
 
 
 def _mesure_pertes(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
@@ -756,9 +747,8 @@ def _mesure_pertes(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _C
         return absent
     moyenne, ponderee = _moyenne_perf(perf, campagne, "pertes")
     if moyenne is None:
-        return _Constat(None, f"pertes non renseignées pour {campagne}")
-    mode = "pondérées par le volume" if ponderee else "moyenne simple"
-    return _Constat(moyenne, f"pertes de matière première en {campagne} : {pourcentage(moyenne)} ({mode})")
+        return _Constat(None, "pertes_absentes", {"campagne": campagne})
+    return _Constat(moyenne, "pertes", {"campagne": campagne, "ponderee": ponderee})
 
 
 def _comptes_par_maillon(cluster: Cluster) -> pd.DataFrame | None:
@@ -776,10 +766,9 @@ def _comptes_par_maillon(cluster: Cluster) -> pd.DataFrame | None:
 
 def _valeur_ajoutee(cluster: Cluster, campagne: str) -> tuple[pd.DataFrame | None, _Constat | None]:
     if cluster.comptes is None:
-        return None, _Constat(None, "pas de table comptes")
-    return _table_de_campagne(_comptes_par_maillon(cluster), campagne,
-                              "calcul de la valeur ajoutée indisponible (module des comptes absent)",
-                              f"aucun compte d'exploitation pour {campagne}")
+        return None, _Constat(None, "sans_comptes")
+    return _table_de_campagne(_comptes_par_maillon(cluster), campagne, "comptes_indisponibles",
+                              "comptes_sans_campagne")
 
 
 def _mesure_evolution_valeur_ajoutee(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
@@ -789,13 +778,13 @@ def _mesure_evolution_valeur_ajoutee(cluster: Cluster, campagne: str, regle: dic
     fenetre = _fenetre(va["campagne"], campagne)
     totaux = va[va["campagne"].isin(fenetre)].groupby("campagne")["valeur_ajoutee"].sum().reindex(fenetre)
     if len(totaux) < 2:
-        return _Constat(None, "il faut les comptes d'au moins deux des trois dernières campagnes")
+        return _Constat(None, "valeur_ajoutee_insuffisante")
     premier, dernier = float(totaux.iloc[0]), float(totaux.iloc[-1])
     if premier <= 0:
-        return _Constat(None, f"valeur ajoutée nulle ou négative en {totaux.index[0]} : variation non calculable")
+        return _Constat(None, "valeur_ajoutee_nulle_debut", {"campagne": totaux.index[0]})
     variation = (dernier - premier) / premier * 100
-    detail = ", ".join(f"{nombre(v / 1e6, 1)} M FCFA en {c}" for c, v in totaux.items())
-    return _Constat(variation, f"valeur ajoutée totale : {detail}, soit {_variation(variation)}")
+    return _Constat(variation, "evolution_valeur_ajoutee",
+                    {"totaux": tuple((c, float(v)) for c, v in totaux.items()), "variation": variation})
 
 
 def _mesure_repartition_valeur_ajoutee(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
@@ -806,14 +795,11 @@ def _mesure_repartition_valeur_ajoutee(cluster: Cluster, campagne: str, regle: d
     negatifs = par_maillon[par_maillon < 0]
     total = float(par_maillon.sum())
     if total <= 0:
-        return _Constat(None, f"valeur ajoutée totale nulle ou négative en {campagne}", 1 if len(negatifs) else None)
+        return _Constat(None, "valeur_ajoutee_totale_nulle", {"campagne": campagne}, 1 if len(negatifs) else None)
     part = float(par_maillon.max() / total * 100)
-    premier = referentiel.libelle("maillons", str(par_maillon.idxmax()))
-    raison = f"le maillon {premier} capte {pourcentage(part)} de la valeur ajoutée en {campagne}"
-    if len(negatifs):
-        noms = ", ".join(referentiel.libelle("maillons", str(m)) for m in negatifs.index)
-        return _Constat(part, raison + f" ; valeur ajoutée négative pour : {noms}", 1)
-    return _Constat(part, raison)
+    faits = {"maillon": str(par_maillon.idxmax()), "campagne": campagne,
+             "negatifs": tuple(str(m) for m in negatifs.index)}
+    return _Constat(part, "repartition_valeur_ajoutee", faits, 1 if len(negatifs) else None)
 
 
 _MESURES: dict[str, Callable[[Any, str, dict[str, Any]], _Constat]] = {
@@ -836,8 +822,10 @@ def suggestions(cluster: Cluster, campagne: str | None = None) -> pd.DataFrame:
     5.1, 5.2, 5.4, 6.2, 6.3). Colonnes : ``indicateur``, ``nom``, ``score_evaluateurs``
     (moyenne des évaluateurs, vide si non noté), ``score_suggere`` (1 à 4, vide quand les
     données ne suffisent pas), ``ecart`` (suggérée − évaluateurs), ``valeur`` (le fait mesuré,
-    en % pour toutes les règles actuelles), ``raison`` (ce qui a été mesuré, ou pourquoi rien
-    ne l'a été) et ``regle`` (la règle du référentiel).
+    en % pour toutes les règles actuelles), ``cas`` (code de ce qui a été mesuré, ou de ce qui
+    manque pour mesurer), ``faits`` (dictionnaire des nombres, campagnes et codes qui fondent le
+    cas) et ``regle`` (la règle du référentiel). La raison en toutes lettres :
+    :func:`clusterlib.presentation.notation.table_suggestions`.
     """
     campagne = campagne or cluster.campagne
     if campagne not in cluster.campagnes():
@@ -855,7 +843,7 @@ def suggestions(cluster: Cluster, campagne: str | None = None) -> pd.DataFrame:
                 continue
             mesure = _MESURES.get(regle["mesure"])
             if mesure is None:
-                constat = _Constat(None, f"mesure « {regle['mesure']} » pas encore calculée par clusterlib")
+                constat = _Constat(None, "mesure_inconnue", {"mesure": regle["mesure"]})
             else:
                 constat = mesure(cluster, campagne, regle)
             suggere = constat.niveau
@@ -867,7 +855,8 @@ def suggestions(cluster: Cluster, campagne: str | None = None) -> pd.DataFrame:
                 "score_evaluateurs": notes.get(indicateur["id"], np.nan),
                 "score_suggere": suggere,
                 "valeur": constat.valeur,
-                "raison": constat.raison,
+                "cas": constat.cas,
+                "faits": constat.faits,
                 "regle": " ".join(regle["regle"].split()),
             })
     resultat = pd.DataFrame(lignes)

@@ -9,7 +9,8 @@
 - **prix** : prix moyen obtenu (pondéré par les volumes) et valeur des livraisons.
 
 Les volumes ne s'additionnent qu'entre lignes de même unité : un marché livré en tonnes et
-en litres donne deux lignes.
+en litres donne deux lignes. Les résultats sont des nombres ; le tableau à la française
+(libellés, unités, pourcentages) s'écrit dans :mod:`clusterlib.presentation.qqrp`.
 """
 
 from __future__ import annotations
@@ -18,20 +19,19 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from clusterlib.presentation.format_fr import ESPACE_FINE, fcfa, nombre, pourcentage
-
 if TYPE_CHECKING:
     from clusterlib.donnees.modele import Cluster
 
-__all__ = ["COLONNES_QQRP", "qqrp_par_marche", "resume_qqrp", "tableau_qqrp"]
+__all__ = ["COLONNES_QQRP", "qqrp_par_marche", "resume_qqrp"]
 
 COLONNES_QQRP = [
-    "campagne", "marche", "unite", "produits", "volume", "evolution_volume", "prix_moyen", "valeur",
+    "campagne", "marche", "ensemble", "unite", "produits", "volume", "evolution_volume", "prix_moyen", "valeur",
     "taux_conformite", "livraisons_prevues", "livraisons_a_temps", "regularite", "pertes",
 ]
 """Colonnes de :func:`qqrp_par_marche`."""
 
-ENSEMBLE = "Ensemble des marchés"
+_ENSEMBLE = ""
+"""Le marché des lignes d'ensemble (colonne ``ensemble`` vraie) : aucun marché en particulier."""
 
 
 def _table(source: Cluster | pd.DataFrame | None) -> pd.DataFrame | None:
@@ -42,7 +42,8 @@ def _table(source: Cluster | pd.DataFrame | None) -> pd.DataFrame | None:
 
 def _vide() -> pd.DataFrame:
     textes = {"campagne", "marche", "unite", "produits"}
-    return pd.DataFrame({c: pd.Series(dtype="str" if c in textes else "float64") for c in COLONNES_QQRP})
+    return pd.DataFrame({c: pd.Series(dtype="str" if c in textes else "bool" if c == "ensemble" else "float64")
+                         for c in COLONNES_QQRP})
 
 
 def _moyenne_ponderee(valeurs: pd.Series, poids: pd.Series) -> float:
@@ -81,7 +82,8 @@ def qqrp_par_marche(source: Cluster | pd.DataFrame | None, ensemble: bool = Fals
     précédente du même marché), ``prix_moyen`` et ``taux_conformite`` (moyennes pondérées par
     les volumes), ``valeur`` (volume × prix), livraisons prévues et à temps, ``regularite``
     (% des livraisons prévues faites à temps) et ``pertes`` (%). Avec ``ensemble=True``, une
-    ligne « Ensemble des marchés » par campagne et unité s'ajoute. Table vide sans données.
+    ligne d'ensemble des marchés par campagne et unité s'ajoute, en dernier : sa colonne
+    ``ensemble`` est vraie et son ``marche`` vide. Table vide sans données.
     """
     perf = _table(source)
     if perf is None or perf.empty:
@@ -89,13 +91,15 @@ def qqrp_par_marche(source: Cluster | pd.DataFrame | None, ensemble: bool = Fals
     perf = perf.assign(unite=perf["unite"].fillna("").astype("str"))
     lignes = []
     for (campagne, marche, unite), groupe in perf.groupby(["campagne", "marche", "unite"], sort=False):
-        lignes.append({"campagne": campagne, "marche": marche, "unite": unite, **_agreger(groupe)})
+        lignes.append({"campagne": campagne, "marche": marche, "ensemble": False, "unite": unite,
+                       **_agreger(groupe)})
     if ensemble:
         for (campagne, unite), groupe in perf.groupby(["campagne", "unite"], sort=False):
-            lignes.append({"campagne": campagne, "marche": ENSEMBLE, "unite": unite, **_agreger(groupe)})
+            lignes.append({"campagne": campagne, "marche": _ENSEMBLE, "ensemble": True, "unite": unite,
+                           **_agreger(groupe)})
     sortie = pd.DataFrame(lignes)
     ordre_marches = {m: i for i, m in enumerate(dict.fromkeys(perf["marche"]))}
-    ordre_marches[ENSEMBLE] = len(ordre_marches)
+    ordre_marches[_ENSEMBLE] = len(ordre_marches)
     sortie = sortie.sort_values(
         ["marche", "unite", "campagne"], key=lambda s: s.map(ordre_marches) if s.name == "marche" else s
     ).reset_index(drop=True)
@@ -119,15 +123,18 @@ def _croissance_annuelle(groupe: pd.DataFrame) -> float:
 def resume_qqrp(source: Cluster | pd.DataFrame | None, campagne: str | None = None) -> pd.DataFrame:
     """Le tableau compact QQRP d'une campagne (la dernière par défaut), un marché par ligne.
 
-    Colonnes : ``marche``, ``unite``, ``volume``, ``evolution_volume`` (%), ``croissance_annuelle``
-    (% par an depuis la première campagne connue), ``taux_conformite`` (%), ``regularite`` (%),
-    ``prix_moyen``, ``evolution_prix`` (%), ``valeur`` ; une dernière ligne « Ensemble des marchés ».
+    Colonnes : ``marche``, ``ensemble``, ``unite``, ``volume``, ``evolution_volume`` (%),
+    ``croissance_annuelle`` (% par an depuis la première campagne connue), ``taux_conformite``
+    (%), ``regularite`` (%), ``prix_moyen``, ``evolution_prix`` (%), ``valeur`` ; en dernier, les
+    lignes d'ensemble des marchés (``ensemble`` vrai, ``marche`` vide). Le tableau à lire :
+    :func:`clusterlib.presentation.qqrp.tableau_qqrp`.
     """
     tous = qqrp_par_marche(source, ensemble=True)
-    colonnes = ["marche", "unite", "volume", "evolution_volume", "croissance_annuelle", "taux_conformite",
+    colonnes = ["marche", "ensemble", "unite", "volume", "evolution_volume", "croissance_annuelle", "taux_conformite",
                 "regularite", "prix_moyen", "evolution_prix", "valeur"]
     if tous.empty:
-        return pd.DataFrame({c: pd.Series(dtype="str" if c in ("marche", "unite") else "float64") for c in colonnes})
+        return pd.DataFrame({c: pd.Series(dtype="str" if c in ("marche", "unite") else
+                                          "bool" if c == "ensemble" else "float64") for c in colonnes})
     campagne = campagne or sorted(tous["campagne"].unique())[-1]
     tous = tous.copy()
     prix_prec = tous.groupby(["marche", "unite"], sort=False)["prix_moyen"].shift(1)
@@ -138,26 +145,3 @@ def resume_qqrp(source: Cluster | pd.DataFrame | None, campagne: str | None = No
     sortie["croissance_annuelle"] = [croissance[(m, u)] for m, u in zip(sortie["marche"], sortie["unite"], strict=True)]
     return sortie[colonnes].reset_index(drop=True)
 
-
-def tableau_qqrp(resume: pd.DataFrame) -> pd.DataFrame:
-    """Le tableau compact mis en forme à la française, prêt à afficher (textes).
-
-    Colonnes : Marché, Quantité livrée, Évolution, Croissance par an, Qualité (conformité),
-    Régularité (à temps), Prix moyen (FCFA par unité).
-    """
-    def signe(v: float) -> str:
-        return pourcentage(v, signe=True)
-
-    lignes = []
-    for _, r in resume.iterrows():
-        lignes.append({
-            "Marché": r["marche"],
-            "Quantité livrée": f"{nombre(r['volume'])}{ESPACE_FINE}{r['unite']}".strip(),
-            "Évolution": signe(r["evolution_volume"]),
-            "Croissance par an": signe(r["croissance_annuelle"]),
-            "Qualité (conformité)": pourcentage(r["taux_conformite"]),
-            "Régularité (à temps)": pourcentage(r["regularite"]),
-            "Prix moyen": f"{fcfa(r['prix_moyen'])}/{r['unite']}" if r["unite"] else fcfa(r["prix_moyen"]),
-            "Évolution du prix": signe(r["evolution_prix"]),
-        })
-    return pd.DataFrame(lignes, dtype="str") if lignes else pd.DataFrame()

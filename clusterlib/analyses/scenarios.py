@@ -28,7 +28,6 @@ from clusterlib.analyses.comptes import (
     poste_correspond,
     repartition_va,
 )
-from clusterlib.presentation.format_fr import pourcentage
 
 __all__ = [
     "NATURES",
@@ -39,7 +38,6 @@ __all__ = [
     "prix_principaux",
     "sensibilite",
     "simuler",
-    "tableau_sensibilite",
 ]
 
 NATURES = ("prix", "volume", "montant", "multiplicateur")
@@ -76,20 +74,6 @@ class Changement:
                              "(-1 ferait tomber la ligne à zéro ou en dessous)")
         object.__setattr__(self, "maillons", tuple(self.maillons))
         object.__setattr__(self, "categories", tuple(self.categories))
-
-    def decrire(self) -> str:
-        """Le changement en une phrase française : « prix « paddy » : +10 % »."""
-        nom = self.libelle or self.poste
-        quoi = {"prix": "prix", "volume": "quantités", "montant": "montant",
-                "multiplicateur": "volume d'activité"}[self.nature]
-        if nom:
-            quoi += f" « {nom} »"
-        if self.categories and not self.libelle:
-            quoi += " (" + ", ".join(referentiel.libelle("categories_compte", c).lower() for c in self.categories) + ")"
-        if self.maillons:
-            quoi += " (" + ", ".join(referentiel.libelle("maillons", m).lower() for m in self.maillons) + ")"
-        pct = self.variation * 100
-        return f"{quoi} : {pourcentage(pct, 0 if abs(pct - round(pct)) < 1e-9 else 1, signe=True)}"
 
 
 def lignes_concernees(comptes: pd.DataFrame, changement: Changement) -> pd.Series:
@@ -135,7 +119,9 @@ class ResultatScenario:
     ``base`` et ``scenario`` : comptes par maillon ; ``ecarts`` : valeur ajoutée et revenu net
     avant, après, écart (FCFA) et écart en % par maillon, plus une ligne ``ensemble`` ;
     ``repartition_base`` et ``repartition_scenario`` : qui reçoit la valeur ajoutée ;
-    ``nb_lignes`` : nombre de lignes des comptes touchées par le scénario.
+    ``nb_lignes`` : nombre de lignes des comptes touchées par le scénario ; ``sans_effet`` :
+    les changements qui ne touchent aucune ligne des comptes (ils ne changent rien). Les
+    phrases (changements décrits, avertissements) : :mod:`clusterlib.presentation.scenarios`.
     """
 
     campagne: str
@@ -146,7 +132,7 @@ class ResultatScenario:
     repartition_base: pd.DataFrame
     repartition_scenario: pd.DataFrame
     nb_lignes: int = 0
-    avertissements: tuple[str, ...] = field(default_factory=tuple)
+    sans_effet: tuple[Changement, ...] = field(default_factory=tuple)
 
 
 def _ecarts(base: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
@@ -192,11 +178,11 @@ def simuler(comptes: pd.DataFrame, changements: Changement | Sequence[Changement
     avant = comptes[comptes["campagne"] == campagne]
     apres = appliquer_scenario(avant, changements)
     touchees = np.zeros(len(avant), dtype=bool)
-    avertissements = []
+    sans_effet = []
     for ch in changements:
         masque = lignes_concernees(avant, ch).to_numpy()
         if not masque.any():
-            avertissements.append(f"aucune ligne ne correspond à « {ch.decrire()} » : ce changement est sans effet")
+            sans_effet.append(ch)
         touchees |= masque
     base = comptes_par_maillon(avant)
     scenario = comptes_par_maillon(apres)
@@ -209,7 +195,7 @@ def simuler(comptes: pd.DataFrame, changements: Changement | Sequence[Changement
         repartition_base=repartition_va(base),
         repartition_scenario=repartition_va(scenario),
         nb_lignes=int(touchees.sum()),
-        avertissements=tuple(avertissements),
+        sans_effet=tuple(sans_effet),
     )
 
 
@@ -286,22 +272,3 @@ def sensibilite(
         sortie[c] = sortie[c].astype("str")
     return sortie
 
-
-def tableau_sensibilite(sensib: pd.DataFrame, valeur: str = "ecart_pct") -> pd.DataFrame:
-    """La sensibilité en tableau : une ligne par (prix, maillon), une colonne par variation.
-
-    ``valeur`` : ``ecart_pct`` (écart du revenu net en %), ``ecart`` (FCFA) ou ``revenu_net``.
-    Les colonnes s'appellent « -20 % », « -10 % », « +10 % »… et les maillons portent leur
-    libellé français ; une colonne « Revenu net de base » précède.
-    """
-    if sensib.empty:
-        return pd.DataFrame()
-    s = sensib.assign(maillon=sensib["maillon"].map(lambda m: referentiel.libelle("maillons", m)))
-    ordre_prix = list(dict.fromkeys(s["prix"]))
-    ordre_maillons = list(dict.fromkeys(s["maillon"]))
-    tableau = s.pivot_table(index=["prix", "maillon"], columns="variation", values=valeur, aggfunc="first")
-    base = s.groupby(["prix", "maillon"])["revenu_net_base"].first()
-    tableau.columns = [pourcentage(v * 100, 0, signe=True) for v in tableau.columns]
-    tableau.insert(0, "Revenu net de base", base)
-    tableau = tableau.reindex(pd.MultiIndex.from_product([ordre_prix, ordre_maillons], names=["Prix", "Maillon"]))
-    return tableau.dropna(how="all")

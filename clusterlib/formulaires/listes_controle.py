@@ -25,6 +25,7 @@ import pandas as pd
 
 from clusterlib.analyses import listes_controle as lc
 from clusterlib.formulaires.imprimable import mimebundle
+from clusterlib.presentation import listes_controle as textes
 
 if TYPE_CHECKING:
     from clusterlib.donnees.modele import Cluster
@@ -110,7 +111,7 @@ class FormulaireListe:
         r = self.resultat()
         libelle = "Niveau de risque" if r.sens == "defavorable" else "Score"
         self.resultat_html.value = (f"<p role='status'><b>{libelle} : {_score(r.score)}</b> — "
-                                    f"{html.escape(r.message)}</p>")
+                                    f"{html.escape(textes.message_liste(r))}</p>")
 
     def enregistrer(self) -> Path | None:
         """Écrit les réponses dans le CSV du formulaire (atomiquement) ; renvoie son chemin."""
@@ -205,7 +206,7 @@ class FormulaireCandidats:
         if self._notes.empty:
             self.classement_html.value = "<p>Aucune grille pour l'instant.</p>"
             return
-        c = self.classement()
+        c = textes.table_candidats(self.classement(), self.profil)
         vue = pd.DataFrame({
             "Rang": c["rang"].astype("str").replace("<NA>", "—"), "Candidat": c["candidat"],
             "Score": [_score(s) for s in c["score"]], "Verdict": c["verdict"], "Motif": c["motif"],
@@ -230,7 +231,7 @@ class FormulairePhase:
         if cluster is not None:
             indices = lc.indices_phase(cluster)
             suggestions = lc.reponses_suggerees(indices)
-            constats = dict(zip(indices["id"], indices["constat"], strict=True))
+            constats = dict(zip(indices["id"], textes.table_indices(indices)["constat"], strict=True))
         suggestions.update(reponses or {})
         options = _options("presence")
         self.boutons: dict[str, widgets.RadioButtons] = {}
@@ -276,8 +277,9 @@ class FormulairePhase:
         p = self.placement()
         scores = "".join(f"<li>{html.escape(s['libelle'])} : {s['score']:.0f} %"
                          f"{' (acquise)' if s['acquise'] else ''}</li>" for _, s in p.scores.iterrows())
-        ecarts = "".join(f"<li>{html.escape(e)}</li>" for e in p.ecarts)
-        self.resultat_html.value = (f"<div role='status'><p><b>{html.escape(p.message)}</b></p><ul>{scores}</ul>"
+        ecarts = "".join(f"<li>{html.escape(e)}</li>" for e in textes.ecarts_phase(p))
+        message = html.escape(textes.message_phase(p))
+        self.resultat_html.value = (f"<div role='status'><p><b>{message}</b></p><ul>{scores}</ul>"
                                     + (f"<p>Points à discuter :</p><ul>{ecarts}</ul>" if ecarts else "")
                                     + f"<p><i>{html.escape(p.avertissement)}</i></p></div>")
 

@@ -23,6 +23,7 @@ from clusterlib.analyses.scenarios import Changement, ResultatScenario, prix_pri
 from clusterlib.formulaires.imprimable import mimebundle
 from clusterlib.graphiques.comptes import graphique_scenario
 from clusterlib.presentation.format_fr import tableau_fr
+from clusterlib.presentation.scenarios import avertissements_scenario, decrire_changements
 
 __all__ = ["PanneauScenarios", "panneau_scenarios"]
 
@@ -128,10 +129,10 @@ class PanneauScenarios:
         figure.savefig(tampon, format="png", dpi=110, bbox_inches="tight")
         with self.sortie:
             self.sortie.clear_output(wait=True)
-            description = "; ".join(c.decrire() for c in resultat.changements) or "aucun changement"
+            description = decrire_changements(resultat) or "aucun changement"
             display(widgets.HTML(f"<p><b>Campagne {resultat.campagne}</b> — {description} "
                                  f"({resultat.nb_lignes} ligne(s) des comptes touchée(s)).</p>"))
-            for avertissement in resultat.avertissements:
+            for avertissement in avertissements_scenario(resultat):
                 display(widgets.HTML(f"<p>Attention : {avertissement}</p>"))
             display(tableau.style.hide(axis="index"))
             display(Image(data=tampon.getvalue()))

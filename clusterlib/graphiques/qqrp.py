@@ -9,7 +9,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from clusterlib.analyses.qqrp import ENSEMBLE
 from clusterlib.graphiques import PALETTE, largeur_a4, textes_litteraux
 from clusterlib.presentation.format_fr import nombre
 
@@ -23,14 +22,14 @@ _STYLES = ["-", "--", "-.", ":"]
 def graphique_qqrp(qqrp: pd.DataFrame, titre: str | None = None) -> Figure:
     """Quatre panneaux (quantité, qualité, régularité, prix), une courbe par marché.
 
-    Prend :func:`clusterlib.analyses.qqrp.qqrp_par_marche` ; la ligne « Ensemble des marchés » n'est pas
-    tracée. Quand les marchés sont livrés dans des unités différentes (tonnes et litres), les
+    Prend :func:`clusterlib.analyses.qqrp.qqrp_par_marche` ; les lignes d'ensemble des marchés ne sont
+    pas tracées. Quand les marchés sont livrés dans des unités différentes (tonnes et litres), les
     quantités et les prix sont tracés en indice (100 à la première campagne de chaque
     marché). Chaque marché a sa couleur, son marqueur et son type de trait, lisibles aussi en
     noir et blanc.
     """
     titre = titre or "Compétitivité QQRP par marché"
-    donnees = qqrp[qqrp["marche"] != ENSEMBLE]
+    donnees = qqrp[~qqrp["ensemble"].astype(bool)]
     figure = Figure(figsize=(largeur_a4(), 5.6), layout="constrained")
     if donnees.empty:
         axe = figure.add_subplot()

@@ -20,6 +20,7 @@ from clusterlib.analyses import notation, planification, reseau
 from clusterlib.donnees import echantillons
 from clusterlib.donnees.modele import Cluster
 from clusterlib.presentation.format_fr import fcfa, millions_fcfa, nombre, pourcentage
+from clusterlib.presentation.notation import raison_suggestion
 
 __all__ = [
     "valeurs_action",
@@ -113,7 +114,8 @@ def valeurs_indicateur(cluster: Cluster, prefixe: str, indicateur: str) -> dict[
         f"{cle}_justification": str(notes["justification"].iloc[0]).strip().rstrip("."),
         f"{cle}_valeur": pourcentage(float(suggestion["valeur"]), 0),
         f"{cle}_suggere": nombre(int(suggestion["score_suggere"])),
-        f"{cle}_raison": str(suggestion["raison"]).split(" ; ")[0],
+        f"{cle}_raison": raison_suggestion(suggestion["cas"], suggestion["faits"],
+                                           float(suggestion["valeur"])).split(" ; ")[0],
     }
 
 

@@ -30,6 +30,7 @@ from clusterlib.analyses import planification as pl
 from clusterlib.fichiers import ecriture_atomique, verifier_sortie
 from clusterlib.presentation.echappement import proteger_classeur
 from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage, typographie
+from clusterlib.presentation.listes_controle import message_liste
 
 if TYPE_CHECKING:
     from clusterlib.analyses.atelier import Agenda
@@ -489,7 +490,7 @@ def document_liste(nom: str, chemin: str | Path, resultat: lc.ResultatListe | No
     doc = _nouveau_document(titre, note)
     if resultat is not None:
         score = "—" if pd.isna(resultat.score) else f"{resultat.score:.0f} %"
-        doc.add_paragraph(f"Score : {score} — {resultat.message}").runs[0].bold = True
+        doc.add_paragraph(f"Score : {score} — {message_liste(resultat)}").runs[0].bold = True
     else:
         doc.add_paragraph("Cluster : …………………………   Date : ……………   Évaluateur : ……………………")
     _cadre_docx(doc, cadre, largeurs)
