@@ -23,6 +23,7 @@ from matplotlib.text import Text
 
 from clusterlib import referentiel
 from clusterlib.graphiques import guide
+from clusterlib.presentation.format_fr import typographie
 
 RACINE = Path(__file__).resolve().parent.parent
 FIGURES = referentiel.figures_guide()["figures"]
@@ -90,10 +91,17 @@ def test_textes_viennent_des_donnees(cle: str, dessins: dict[str, Figure]) -> No
     for texte in _textes_des_donnees(donnees):
         if cle == "dispositif_animation" and texte in donnees["etapes"]:
             continue  # numérotées « 1. … » : vérifiées ci-dessous
-        assert _a_plat(texte).lower() in dessines.lower(), (cle, texte)
+        assert _a_plat(typographie(texte)).lower() in dessines.lower(), (cle, texte)
     if cle == "dispositif_animation":
         for i, etape in enumerate(donnees["etapes"], 1):
-            assert f"{i}. {etape}" in dessines
+            assert _a_plat(f"{i}. {typographie(etape)}") in dessines
+
+
+def test_apostrophes_typographiques_dans_les_dessins(dessins: dict[str, Figure]) -> None:
+    for cle, figure in dessins.items():
+        textes = " ".join(t.get_text() for t in _textes_de_la_figure(figure))
+        assert "'" not in textes, cle
+        assert "’" in textes or cle in {"frise_clusters_benin"}, cle
 
 
 def test_une_donnee_changee_change_le_dessin() -> None:

@@ -23,6 +23,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 
 from clusterlib import referentiel
 from clusterlib.graphiques import PALETTE, textes_litteraux
+from clusterlib.presentation.format_fr import typographie
 
 __all__ = [
     "LARGEUR",
@@ -104,7 +105,8 @@ class _Bloc:
 
 def _bloc(texte: str, largeur: float, taille: float = TAILLE_MIN, *, gras: bool = False,
           italique: bool = False, couleur: str = "black") -> _Bloc:
-    return _Bloc(_couper(texte, largeur, taille, gras), taille, gras, italique, couleur)
+    # Typographie française (apostrophe ’, espaces insécables) sur tout texte dessiné.
+    return _Bloc(_couper(typographie(texte), largeur, taille, gras), taille, gras, italique, couleur)
 
 
 # --- Toile : coordonnées en pouces, y vers le bas ----------------------------------------------
