@@ -11,6 +11,7 @@ from conftest import NOMS_EXEMPLES, exemple, phrases
 
 from clusterlib import referentiel
 from clusterlib.analyses import notation
+from clusterlib.analyses.notation import mesures
 from clusterlib.donnees.modele import Cluster, Fiche
 from clusterlib.presentation.notation import table_suggestions
 
@@ -384,7 +385,7 @@ def test_suggestions_valeur_ajoutee_par_le_crochet(cluster_donnees, monkeypatch)
         "maillon": ["producteur", "transformateur"] * 2,
         "valeur_ajoutee": [100.0, 100.0, 150.0, 100.0],
     })
-    monkeypatch.setattr(notation, "_comptes_par_maillon", lambda cluster: va)
+    monkeypatch.setattr(mesures, "_comptes_par_maillon", lambda cluster: va)
     cluster = _cluster(None, acteurs=cluster_donnees.acteurs, relations=cluster_donnees.relations,
                        comptes=pd.DataFrame({"campagne": ["2025-2026"]}), agregateur="T1")
     s = suggestions_redigees(cluster).set_index("indicateur")
@@ -392,7 +393,7 @@ def test_suggestions_valeur_ajoutee_par_le_crochet(cluster_donnees, monkeypatch)
     assert s.loc["6.2", "valeur"] == pytest.approx(25) and s.loc["6.2", "score_suggere"] == 4
     assert s.loc["6.3", "valeur"] == pytest.approx(60) and s.loc["6.3", "score_suggere"] == 3
     va_negative = va.assign(valeur_ajoutee=[100.0, 100.0, -10.0, 100.0])
-    monkeypatch.setattr(notation, "_comptes_par_maillon", lambda cluster: va_negative)
+    monkeypatch.setattr(mesures, "_comptes_par_maillon", lambda cluster: va_negative)
     s = suggestions_redigees(cluster).set_index("indicateur")
     assert s.loc["6.3", "score_suggere"] == 1 and "négative" in s.loc["6.3", "raison"]
 
@@ -418,7 +419,7 @@ def test_referentiel_complet():
         assert set(i["tables"]) <= tables, i["id"]
         if "suggestion" in i:
             r = i["suggestion"]
-            assert r["mesure"] in notation._MESURES and len(r["seuils"]) == 3 and r["regle"], i["id"]
+            assert r["mesure"] in mesures._MESURES and len(r["seuils"]) == 3 and r["regle"], i["id"]
             assert r.get("sens", "croissant") in ("croissant", "decroissant")
     assert {i["id"] for i in indicateurs if "suggestion" in i} >= {"3.1", "3.2", "5.1", "5.2", "5.4", "6.2", "6.3"}
     assert len(referentiel.descripteurs()) == 96

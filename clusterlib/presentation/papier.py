@@ -389,6 +389,7 @@ def exercice_indicateur(cluster: Cluster, indicateur: str = "3.2", campagne: str
     :func:`clusterlib.analyses.notation.suggestions`.
     """
     from clusterlib.analyses import notation
+    from clusterlib.analyses.notation import mesures
 
     campagne = campagne or cluster.campagne
     regle = next(i for a in referentiel.grille()["axes"] for i in a["indicateurs"] if i["id"] == indicateur)
@@ -401,8 +402,8 @@ def exercice_indicateur(cluster: Cluster, indicateur: str = "3.2", campagne: str
         "Justification": notes["justification"].fillna("").astype(str),
     }).reset_index(drop=True)
     # Les relations que mesure la règle de suggestion : la sélection même de clusterlib.analyses.notation.
-    selection = {"respect_contrats_producteurs": notation._livraisons_producteurs,
-                 "respect_contrats_fournisseurs": notation._fournitures_agregateur}.get(regle["suggestion"]["mesure"])
+    selection = {"respect_contrats_producteurs": mesures._livraisons_producteurs,
+                 "respect_contrats_fournisseurs": mesures._fournitures_agregateur}.get(regle["suggestion"]["mesure"])
     if selection is None:
         raise ValueError(f"l'indicateur {indicateur} n'a pas de règle de respect des contrats à refaire à la main")
     choix, _perimetre = selection(cluster)
