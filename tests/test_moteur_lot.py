@@ -171,3 +171,36 @@ def test_etiquette_hors_de_la_figure_jamais_coupee(tmp_path: Path) -> None:
     pixels = np.asarray(Image.open(tmp_path / "f.png").convert("L"))
     assert pixels.shape[1] > 400  # la zone s'agrandit pour garder l'étiquette entière
     assert (pixels[:, -5:] == 255).all()  # et la marge droite est blanche : rien n'est coupé
+
+
+def test_modules_du_rapport_precharges() -> None:
+    """Chaque module que le notebook du rapport importe est déjà chargé par le processus de travail."""
+    import ast
+
+    carnet = nbformat.read(RACINE / "notebooks" / "rapport_cluster.ipynb", as_version=4)
+    importes: set[str] = set()
+    for cellule in carnet.cells:
+        if cellule.cell_type != "code":
+            continue
+        source = "\n".join(ligne for ligne in cellule.source.splitlines() if not ligne.lstrip().startswith("%"))
+        for noeud in ast.walk(ast.parse(source)):
+            if isinstance(noeud, ast.Import):
+                importes |= {alias.name for alias in noeud.names}
+            elif isinstance(noeud, ast.ImportFrom) and noeud.module:
+                importes.add(noeud.module)
+                importes |= {f"{noeud.module}.{alias.name}" for alias in noeud.names
+                             if noeud.module.startswith("clusterlib")}
+    paquets = {m for m in importes if m.startswith("clusterlib")}
+    # Un nom importé depuis un module (une fonction) n'est pas un module : seuls les modules comptent.
+    import importlib.util
+
+    def est_module(nom: str) -> bool:
+        try:
+            return importlib.util.find_spec(nom) is not None
+        except ModuleNotFoundError:  # « module.fonction » : le parent n'est pas un paquet
+            return False
+
+    modules = {m for m in paquets if est_module(m)}
+    manquants = sorted(m for m in modules if m not in moteur_lot.MODULES_PRECHARGES
+                       and not any(p.startswith(m + ".") for p in moteur_lot.MODULES_PRECHARGES))
+    assert not manquants, f"à ajouter à MODULES_PRECHARGES : {manquants}"
