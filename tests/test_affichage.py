@@ -71,3 +71,52 @@ def test_montrer_depuis_le_fichier_enregistre(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="nom de fichier manquant"):
         montrer(plt.subplots()[0], None, tmp_path)
+
+
+def test_cellule_md_garde_les_espaces_insecables() -> None:
+    from clusterlib.presentation.affichage import cellule_md
+
+    assert cellule_md("61 acteurs (100\u202f%)\n  forment\tun réseau") == "61 acteurs (100\u202f%) forment un réseau"
+    assert cellule_md("1\u00a0000 <b>") == "1\u00a0000 &lt;b&gt;"
+
+
+def test_image_png_texte_alternatif() -> None:
+    figure, _ = plt.subplots()
+    from clusterlib.presentation.format_fr import typographie
+
+    _, meta = image_png(figure, description="Schéma : dix actions")._repr_png_()
+    assert meta["alt"] == typographie("Schéma : dix actions") != "Schéma : dix actions"
+    _, meta = image_png(plt.subplots()[0])._repr_png_()
+    assert "alt" not in meta
+
+
+def test_tableau_sans_index_ne_reformate_rien() -> None:
+    import pandas as pd
+
+    from clusterlib.presentation.affichage import tableau_sans_index
+
+    html = tableau_sans_index(pd.DataFrame({"annee": [2025], "code": ["T01"]}, index=[7])).to_html()
+    assert ">2025<" in html and ">T01<" in html and ">7<" not in html
+
+
+def test_montrer_table_format_affiche_colonnes_et_exemple(monkeypatch) -> None:
+    import IPython.display
+
+    from clusterlib import referentiel
+    from clusterlib.presentation import affichage
+
+    affiches = []
+    monkeypatch.setattr(IPython.display, "display", affiches.append)
+    affichage.montrer_table_format("acteurs")
+    tableaux = [a for a in affiches if hasattr(a, "to_html")]
+    assert len(tableaux) == 2
+    assert tableaux[0].data.equals(referentiel.description_colonnes("acteurs"))
+    assert tableaux[1].data.equals(referentiel.exemple_table("acteurs"))
+    from IPython.display import Markdown
+
+    from clusterlib.presentation.format_fr import typographie
+
+    assert [a.data for a in affiches if isinstance(a, Markdown)] == [typographie("Exemple de ligne :")]
+    affiches.clear()
+    affichage.montrer_table_format("cluster")
+    assert len(affiches) == 1

@@ -56,6 +56,7 @@ def test_la_roue_contient_exemples_et_notebook(roue: Path) -> None:
     assert "clusterlib/exemples/riz-glazoue/cluster.yml" in noms
     assert "clusterlib/exemples/soja-djidja.xlsx" in noms
     assert "clusterlib/referentiel/grille.yml" in noms
+    assert {"clusterlib/sorties/modeles/index_rapports.html.j2", "clusterlib/sorties/modeles/image.html.j2"} <= noms
     metadonnees = next(n for n in noms if n.endswith(".dist-info/METADATA"))
     texte = zipfile.ZipFile(roue).read(metadonnees).decode()
     obligatoires = [ligne for ligne in texte.splitlines()

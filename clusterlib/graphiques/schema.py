@@ -1,12 +1,15 @@
-"""Schémas de principe d'un cluster (chapitre 3 du livre) : qui peut en être membre, et ses contours.
+"""Schémas de principe d'un cluster : ses membres et ses contours (chapitre 3), les actions d'animation (chapitre 6).
 
-Ces figures ne lisent aucune donnée : elles redessinent les schémas du guide, dont les images
-ont été perdues. Les intitulés des maillons viennent du référentiel (``maillons``) quand ils
-existent, pour que le schéma parle la même langue que les données.
+Ces figures ne lisent aucun fichier de cluster : elles redessinent les schémas du guide, dont les
+images ont été perdues. Les intitulés des maillons viennent du référentiel (``maillons``) quand ils
+existent, pour que le schéma parle la même langue que les données ; les actions d'animation sont
+reçues de la page qui les cite.
 """
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Sequence
 from itertools import pairwise
 
 import matplotlib.pyplot as plt
@@ -16,7 +19,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from clusterlib import referentiel
 from clusterlib.graphiques import PALETTE, largeur_a4, textes_litteraux
 
-__all__ = ["schema_contours", "schema_membres"]
+__all__ = ["description_actions_animation", "schema_actions_animation", "schema_contours", "schema_membres"]
 
 _BLEU, _ORANGE, _VERT, _ROUGE = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]
 _GRIS = "#555555"
@@ -155,3 +158,87 @@ def schema_contours() -> Figure:
     ax.text(0.87, 0.79, "Acteurs d'appui", ha="center", fontsize=8, color=_VERT, fontweight="bold")
     fig.tight_layout(pad=0.2)
     return fig
+
+
+_COULEURS_FAMILLES = (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[4])
+"""Une couleur par famille d'actions ; le vermillon (``PALETTE[3]``) reste aux marchés des autres schémas."""
+
+
+def _case_animation(ax, x: float, y: float, largeur: float, hauteur: float, couleur: str, fond: float,
+                    epaisseur: float) -> None:
+    """Une case arrondie : un fond clair (opacité ``fond``) et un contour de la couleur de la famille."""
+    forme = {"boxstyle": "round,pad=0,rounding_size=0.015"}
+    coin = (x - largeur / 2, y - hauteur / 2)
+    ax.add_patch(FancyBboxPatch(coin, largeur, hauteur, facecolor=couleur, alpha=fond, edgecolor="none",
+                                zorder=1, **forme))
+    ax.add_patch(FancyBboxPatch(coin, largeur, hauteur, facecolor="none", edgecolor=couleur,
+                                linewidth=epaisseur, zorder=2, **forme))
+
+
+def _verifier_familles(familles: Sequence[tuple[str, Sequence[str]]]) -> None:
+    if not 1 <= len(familles) <= len(_COULEURS_FAMILLES):
+        raise ValueError(f"le schéma des actions d'animation compte de 1 à {len(_COULEURS_FAMILLES)} familles, "
+                         f"pas {len(familles)}")
+    if any(not actions for _, actions in familles):
+        raise ValueError("chaque famille d'actions d'animation doit compter au moins une action")
+
+
+@textes_litteraux
+def schema_actions_animation(familles: Sequence[tuple[str, Sequence[str]]], titre: str = "Le coach anime le cluster"
+                             ) -> Figure:
+    """Schéma des actions d'animation d'un cluster : le coach en haut, une colonne par famille d'actions.
+
+    ``familles`` : la liste des familles, chacune ``(intitulé, actions)`` ; de une à quatre familles,
+    chacune de sa couleur. Les actions sont numérotées à la suite, de la première famille à la
+    dernière, et empilées sous l'intitulé de leur famille. Voir
+    :func:`description_actions_animation` pour le texte alternatif de la figure.
+    """
+    _verifier_familles(familles)
+    fig, ax = plt.subplots(figsize=(largeur_a4(), 5.4))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0.06, 1)
+    ax.axis("off")
+
+    _case_animation(ax, 0.5, 0.93, 0.46, 0.1, "black", fond=0.0, epaisseur=1.8)
+    ax.text(0.5, 0.93, titre, ha="center", va="center", fontsize=11, fontweight="bold")
+
+    largeur_colonne = 1 / len(familles)
+    largeur_case, hauteur_case, ecart = largeur_colonne * 0.92, 0.19, 0.03
+    y_famille = 0.76
+    ax.plot([largeur_colonne / 2, 1 - largeur_colonne / 2], [0.84, 0.84], color="0.3", lw=1.1)
+    ax.plot([0.5, 0.5], [0.88, 0.84], color="0.3", lw=1.1)
+    numero = 1
+    for j, ((famille, actions), couleur) in enumerate(zip(familles, _COULEURS_FAMILLES, strict=False)):
+        x = largeur_colonne * (j + 0.5)
+        ax.annotate("", xy=(x, y_famille + 0.04), xytext=(x, 0.84),
+                    arrowprops={"arrowstyle": "-|>", "color": "0.3", "lw": 1.1})
+        _case_animation(ax, x, y_famille, largeur_case, 0.075, couleur, fond=0.45, epaisseur=1.8)
+        ax.text(x, y_famille, "\n".join(textwrap.wrap(famille, 16)), ha="center", va="center",
+                fontsize=8.4, fontweight="bold")
+        for i, action in enumerate(actions):
+            y = 0.605 - i * (hauteur_case + ecart)
+            haut = y + hauteur_case / 2 + ecart if i else y_famille - 0.0375
+            ax.plot([x, x], [y + hauteur_case / 2, haut], color=couleur, lw=1.3, zorder=0)
+            _case_animation(ax, x, y, largeur_case, hauteur_case, couleur, fond=0.10, epaisseur=1.4)
+            ax.text(x, y, f"{numero}\n" + "\n".join(textwrap.wrap(action, 21)), ha="center",
+                    va="center", fontsize=7.3, linespacing=1.12, zorder=3)
+            numero += 1
+    return fig
+
+
+def description_actions_animation(familles: Sequence[tuple[str, Sequence[str]]],
+                                  titre: str = "Le coach anime le cluster") -> str:
+    """Le texte alternatif de :func:`schema_actions_animation` : ce que montre le schéma, famille par famille."""
+    _verifier_familles(familles)
+    morceaux, numero = [], 1
+    for famille, actions in familles:
+        premier, dernier = numero, numero + len(actions) - 1
+        if premier == dernier:
+            numeros = f"action {premier}"
+        else:
+            numeros = f"actions {premier} {'et' if dernier == premier + 1 else 'à'} {dernier}"
+        morceaux.append(f"{famille} ({numeros}) : " + " ; ".join(a.rstrip(".") for a in actions))
+        numero = dernier + 1
+    total = numero - 1
+    return (f"Schéma en arbre : en haut, « {titre} » ; en dessous, {len(familles)} familles d'actions en "
+            f"colonnes, {total} actions numérotées en tout. " + ". ".join(morceaux) + ".")

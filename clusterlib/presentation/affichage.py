@@ -7,6 +7,7 @@ sorte qu'une figure s'affiche et s'enregistre partout de la même façon.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from io import BytesIO
 from pathlib import Path
@@ -14,8 +15,11 @@ from typing import Any
 
 from clusterlib import referentiel
 
-__all__ = ["cellule_md", "dire", "ecart", "image_png", "montrer", "montrer_decrite", "nom_maillon", "nombre_court",
-           "part", "tableau_md", "tableau_style", "texte_brut", "valeur_comparaison"]
+_BLANCS = re.compile(r"[ \t\r\n\f\v]+")
+
+__all__ = ["cellule_md", "dire", "ecart", "image_png", "montrer", "montrer_decrite", "montrer_table_format",
+           "nom_maillon", "nombre_court", "part", "tableau_md", "tableau_sans_index", "tableau_style", "texte_brut",
+           "valeur_comparaison"]
 
 
 def nom_maillon(code: str) -> str:
@@ -122,16 +126,39 @@ def valeur_comparaison(chemin: str, valeur: Any) -> str:
     return nombre(valeur, 2)
 
 
+def tableau_sans_index(cadre: Any) -> Any:
+    """Un tableau tel quel, sans son index (``Styler``) : pour les valeurs déjà écrites, comme celles du référentiel.
+
+    Rien n'est reformaté (une année 2025 reste « 2025 ») ; voir :func:`tableau_style` pour des nombres.
+    """
+    return cadre.style.hide(axis="index")
+
+
+def montrer_table_format(table: str) -> None:
+    """Affiche les colonnes d'une table du format des données puis, sauf pour la fiche ``cluster``, un exemple.
+
+    Les deux tableaux viennent du référentiel (``description_colonnes`` et ``exemple_table``).
+    """
+    from IPython.display import display
+
+    display(tableau_sans_index(referentiel.description_colonnes(table)))
+    if table != "cluster":
+        dire("Exemple de ligne :")
+        display(tableau_sans_index(referentiel.exemple_table(table)))
+
+
 def tableau_style(cadre: Any, decimales: int = 2) -> Any:
     """Un tableau sans index (``Styler``) : texte échappé, nombres à la française, cases vides en « — »."""
     return cadre.style.hide(axis="index").format(escape="html", precision=decimales, decimal=",",
                                                  thousands="\u202f", na_rep="—")
 
 
-def image_png(figure: Any, largeur: int = 680, dpi: int = 150, leger: bool = False) -> Any:
+def image_png(figure: Any, largeur: int = 680, dpi: int = 150, leger: bool = False,
+              description: str | None = None) -> Any:
     """La figure en image PNG (objet ``IPython.display.Image``), qui s'affiche en HTML comme en PDF.
 
     Avec ``leger``, le PNG est à palette (trois fois plus léger, sans perte visible sur une carte).
+    ``description`` devient le texte alternatif de l'image (typographie française appliquée).
     """
     import matplotlib.pyplot as plt
     from IPython.display import Image
@@ -145,12 +172,20 @@ def image_png(figure: Any, largeur: int = 680, dpi: int = 150, leger: bool = Fal
         figure.savefig(tampon, format="png", dpi=dpi, bbox_inches="tight")
         donnees = tampon.getvalue()
     plt.close(figure)
-    return Image(donnees, width=largeur)
+    if description is None:
+        return Image(donnees, width=largeur)
+    from clusterlib.presentation.format_fr import typographie
+
+    return Image(donnees, width=largeur, alt=typographie(description))
 
 
 def cellule_md(valeur: Any) -> str:
-    """Le texte d'une case de tableau Markdown : sur une ligne, HTML échappé, ``|`` et crochets neutralisés."""
-    texte = html.escape(" ".join(str(valeur).split()), quote=False)
+    """Le texte d'une case de tableau Markdown : sur une ligne, HTML échappé, ``|`` et crochets neutralisés.
+
+    Seuls les retours à la ligne, tabulations et espaces ordinaires sont ramenés à une espace : les
+    espaces insécables de la typographie française (« 93\u202f% ») restent en place.
+    """
+    texte = html.escape(_BLANCS.sub(" ", str(valeur)).strip(" "), quote=False)
     return texte.replace("|", "/").replace("[", "&#91;").replace("]", "&#93;")
 
 

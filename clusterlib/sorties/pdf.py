@@ -197,10 +197,8 @@ def image_html(figure: object, nom: str, description: str, dossier: str | Path |
     donnees = png_leger(figure, dpi)
     if dossier is not None:
         ecrire_atomique(Path(dossier) / f"{nom}.png", donnees)
-    ident = "figure-" + re.sub(r"[^a-z0-9-]+", "-", nom.lower())
+    from clusterlib.sorties.gabarits import rendre
+
     largeur = int(figure.get_figwidth() * 100)  # type: ignore[attr-defined]
-    alt = html.escape(description, quote=True)
-    return (f'<span id="{ident}-retour"></span><figure class="figure-cluster" id="{ident}">'
-            f'<a href="#{ident}" title="Ouvrir en grand"><img src="data:image/png;base64,'
-            f'{base64.b64encode(donnees).decode("ascii")}" alt="{alt}" width="{largeur}"></a>'
-            f'<a class="fermer" href="#{ident}-retour">Fermer ✕</a></figure>')
+    return rendre("image.html.j2", ident="figure-" + re.sub(r"[^a-z0-9-]+", "-", nom.lower()),
+                  base64=base64.b64encode(donnees).decode("ascii"), description=description, largeur=largeur)

@@ -16,7 +16,6 @@ restes d'un run tué (dossiers ``.clusterlib-tmp-…``) sont nettoyés par le su
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
@@ -818,57 +817,41 @@ def _avertir(message: str) -> None:
 def _page_index(sortie: Path, synthese: pd.DataFrame, resultats: Sequence[Resultat], *, pdf: bool = False) -> str:
     from clusterlib.graphiques.notation import carte_chaleur_html
     from clusterlib.presentation.format_fr import fcfa, nombre, pluriel, pourcentage
+    from clusterlib.sorties.gabarits import html_sur, rendre
     from clusterlib.sorties.pdf import finaliser_html
 
     def cellule(valeur: Any, formateur: Callable[[Any], str]) -> str:
         return "—" if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)) else formateur(valeur)
 
-    lignes = []
-    for _, ligne in synthese.iterrows():
-        ident = html.escape(str(ligne["cluster"]))
-        lien_pdf = (f' <a class="pdf" href="{ident}/rapport.pdf">PDF</a>'
-                    if (sortie / str(ligne["cluster"]) / "rapport.pdf").exists() else "")
-        lignes.append(
-            "<tr>"
-            f'<td><a href="{ident}/rapport.html">{html.escape(str(ligne["nom"]))}</a>{lien_pdf}</td>'
-            f"<td>{html.escape(str(ligne['campagne']))}</td>"
-            f"<td>{cellule(ligne['score_global'], lambda v: nombre(v, 2))}</td>"
-            f"<td>{cellule(ligne['couverture'], lambda v: pourcentage(v, fraction=True))}</td>"
-            f"<td>{cellule(ligne['valeur_ajoutee_totale'], fcfa)}</td>"
-            f"<td>{cellule(ligne['taux_contractualisation'], lambda v: pourcentage(v, fraction=True))}</td>"
-            f"<td>{html.escape(str(ligne['maillons_manquants'] or '—'))}</td>"
-            "</tr>"
-        )
-    problemes = [r for r in resultats if r.etat != "fait"]
-    liste_problemes = "".join(
-        f"<li><strong>{html.escape(str(r.chemin))}</strong> ({'invalide' if r.etat == 'invalide' else 'échec'}) : "
-        + html.escape(" ; ".join(r.messages[:5])) + "</li>"
-        for r in problemes
-    )
-    carte = carte_chaleur_html(synthese) if not synthese.empty else ""
-    fichiers = ['<a href="synthese.xlsx">synthese.xlsx</a> (Excel)',
-                '<a href="synthese.csv">synthese.csv</a> (tableur, séparateur « ; »)']
+    lignes = [
+        {
+            "ident": str(ligne["cluster"]),
+            "nom": str(ligne["nom"]),
+            "pdf": (sortie / str(ligne["cluster"]) / "rapport.pdf").exists(),
+            "cases": [
+                str(ligne["campagne"]),
+                cellule(ligne["score_global"], lambda v: nombre(v, 2)),
+                cellule(ligne["couverture"], lambda v: pourcentage(v, fraction=True)),
+                cellule(ligne["valeur_ajoutee_totale"], fcfa),
+                cellule(ligne["taux_contractualisation"], lambda v: pourcentage(v, fraction=True)),
+                str(ligne["maillons_manquants"] or "—"),
+            ],
+        }
+        for _, ligne in synthese.iterrows()
+    ]
+    problemes = [
+        {"chemin": str(r.chemin), "etat": "invalide" if r.etat == "invalide" else "échec", "messages": r.messages[:5]}
+        for r in resultats if r.etat != "fait"
+    ]
+    fichiers = [{"lien": "synthese.xlsx", "nature": "Excel"},
+                {"lien": "synthese.csv", "nature": "tableur, séparateur « ; »"}]
     if pdf:
-        fichiers.insert(0, '<a href="synthese.pdf">synthese.pdf</a> (à imprimer)')
+        fichiers.insert(0, {"lien": "synthese.pdf", "nature": "à imprimer"})
     bilan = f"{pluriel(len(synthese), 'rapport produit', 'rapports produits')}"
     if problemes:
         bilan += f", {pluriel(len(problemes), 'cluster non traité', 'clusters non traités')}"
-    page = f"""<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><title>Synthèse des clusters</title>
-<style>body{{font-family:"DejaVu Sans",sans-serif;max-width:70em;margin:2em auto;padding:0 .6em;color:#222}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .6em;text-align:left}}
-th{{background:#eee}}a.pdf{{font-size:.85em;margin-left:.4em}}
-@media print{{a.pdf,.fichiers{{display:none}}}}</style></head><body>
-<h1>Synthèse des clusters</h1>
-<p>{bilan}. Chaque rapport existe en page web et en PDF à imprimer ou à envoyer.</p>
-<p class="fichiers">Télécharger la synthèse : {' ; '.join(fichiers)}.</p>
-<table><thead><tr><th>Cluster</th><th>Campagne</th><th>Note globale (1 à 4)</th><th>Couverture de la grille</th>
-<th>Valeur ajoutée totale</th><th>Relations sous contrat écrit</th><th>Maillons manquants</th></tr></thead>
-<tbody>{''.join(lignes)}</tbody></table>
-{carte}
-{'<h2>Clusters non traités</h2><ul>' + liste_problemes + '</ul>' if problemes else ''}
-</body></html>
-"""
+    page = rendre("index_rapports.html.j2", bilan=bilan, fichiers=fichiers, lignes=lignes, problemes=problemes,
+                  carte=html_sur(carte_chaleur_html(synthese)) if not synthese.empty else "")
     return finaliser_html(page)
 
 
