@@ -403,10 +403,18 @@ def _report(arguments: argparse.Namespace) -> int:
     faits, invalides, echecs = bilan.par_etat("fait"), bilan.par_etat("invalide"), bilan.par_etat("echec")
     _dire(f"Rapports : {len(faits)} produit(s), {len(invalides)} cluster(s) invalide(s), "
           f"{len(echecs)} échec(s), sur {len(bilan.resultats)} — dossier {sortie}")
+    return _detailler_bilan(bilan, sortie, faits, invalides, echecs, nom=lambda r: r.chemin)
+
+
+def _detailler_bilan(bilan: Any, sortie: Path, faits: list, invalides: list, echecs: list, *,
+                     nom: Callable[[Any], object], sautes: Sequence[tuple[str, Path]] = ()) -> int:
+    """Une ligne par rapport (fait, à jour, invalide, échec), la synthèse, puis le code de sortie."""
     for r in faits:
-        _dire(f"  fait      {r.chemin} → {r.dossier}/{bilan.fichier_principal} ({r.duree:.0f} s)")
+        _dire(f"  fait      {nom(r)} → {r.dossier}/{bilan.fichier_principal} ({r.duree:.0f} s)")
         for message in r.messages:
             _dire(f"    - {message}")
+    for ident, dossier in sautes:
+        _dire(f"  à jour    {ident} → {dossier}/{bilan.fichier_principal}")
     for r in invalides:
         _dire(f"  invalide  {r.chemin}")
         for message in r.messages:
@@ -483,23 +491,8 @@ def _report_banque(arguments: argparse.Namespace) -> int:
     _dire(f"Rapports de la banque {arguments.banque} : {len(faits)} produit(s), {len(bilan.sautes)} à jour "
           f"sauté(s), {len(invalides)} cluster(s) invalide(s), {len(echecs)} échec(s), sur "
           f"{len(bilan.resultats) + len(bilan.sautes)} — dossier {sortie}")
-    for r in faits:
-        _dire(f"  fait      {r.cluster} → {r.dossier}/{bilan.fichier_principal} ({r.duree:.0f} s)")
-        for message in r.messages:
-            _dire(f"    - {message}")
-    for ident in bilan.sautes:
-        _dire(f"  à jour    {ident} → {bilan.sortie / ident}/{bilan.fichier_principal}")
-    for r in invalides:
-        _dire(f"  invalide  {r.chemin}")
-        for message in r.messages:
-            _dire(f"    - {message}")
-    for r in echecs:
-        _dire(f"  échec     {r.chemin} : {r.messages[0] if r.messages else 'cause inconnue'}"
-              + (f" (journal : {r.journal})" if r.journal else ""))
-    if len(bilan.synthese):
-        _dire(f"Synthèse ({len(bilan.synthese)} rapport(s) dans le dossier) : {sortie / 'index.html'}, "
-              f"{sortie / 'synthese.xlsx'} et {sortie / 'synthese.csv'}")
-    return 0 if bilan.complet else 1
+    return _detailler_bilan(bilan, sortie, faits, invalides, echecs, nom=lambda r: r.cluster,
+                            sautes=[(i, bilan.sortie / i) for i in bilan.sautes])
 
 
 def _report_hub(arguments: argparse.Namespace) -> int:

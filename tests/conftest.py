@@ -201,3 +201,18 @@ def phrases(valeur: Any, permis: frozenset[str] | set[str] = frozenset()) -> lis
     connus = textes_du_referentiel() | set(permis)
     return sorted({c for c in _chaines(valeur) if " " in c.strip() and c not in connus
                    and " ".join(c.split()) not in connus})
+
+
+def notebook_essai(tmp_path: Path, source: str = "print('rapport')") -> Path:
+    """Un petit notebook de rapport (mêmes paramètres que le vrai) : le mécanisme du lot, pas le contenu."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    parametres = nbformat.v4.new_code_cell(
+        'chemin_donnees = None\ncampagne = None\ndossier_sortie = None\ndisposition = "valuelinks"')
+    parametres.metadata["tags"] = ["parameters"]
+    nb.cells = [parametres, nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    chemin = tmp_path / "nb.ipynb"
+    nbformat.write(nb, chemin)
+    return chemin

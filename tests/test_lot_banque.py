@@ -11,10 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
-from conftest import FICHE, creer_cluster
+from conftest import FICHE, creer_cluster, notebook_essai
 
 import clusterlib
 from clusterlib import cli
@@ -32,17 +31,6 @@ def _banque(chemin: Path, jeux: list[Path]) -> Path:
     return chemin
 
 
-def _notebook(tmp_path: Path, source: str = "print('rapport')") -> Path:
-    """Un petit notebook de rapport (mêmes paramètres que le vrai) : le lot, pas le contenu, est testé."""
-    nb = nbformat.v4.new_notebook()
-    parametres = nbformat.v4.new_code_cell(
-        'chemin_donnees = None\ncampagne = None\ndossier_sortie = None\ndisposition = "valuelinks"')
-    parametres.metadata["tags"] = ["parameters"]
-    nb.cells = [parametres, nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    chemin = tmp_path / "nb.ipynb"
-    nbformat.write(nb, chemin)
-    return chemin
 
 
 def test_jeu_reconstitue_egal_au_jeu_d_origine(tmp_path: Path) -> None:
@@ -112,7 +100,7 @@ def test_empreinte_suit_donnees_code_options_et_date(tmp_path: Path) -> None:
     banque = _banque(tmp_path / "b.duckdb", [echantillon("riz-glazoue")])
     with ouvrir(banque, lecture_seule=True) as base:
         (jeu,) = lot_banque.jeux_de_la_banque(base)
-    notebook = _notebook(tmp_path)
+    notebook = notebook_essai(tmp_path)
     code = lot_banque.empreinte_code(notebook)
     options = {"campagne": None, "disposition": "valuelinks", "formats": ("html", "ipynb")}
     apres_campagne = dt.date(2030, 1, 1)
@@ -159,7 +147,7 @@ def test_lot_saute_les_rapports_a_jour_refait_le_cluster_modifie(tmp_path: Path)
     jeux = [creer_cluster(tmp_path / f"c{i}", {**FICHE, "id": f"riz-{i}", "nom": f"Cluster {i}"}) for i in range(3)]
     banque = _banque(tmp_path / "b.duckdb", jeux)
     sortie = tmp_path / "rapports"
-    notebook = _notebook(tmp_path)
+    notebook = notebook_essai(tmp_path)
     options = {"formats": ("html", "ipynb"), "notebook": notebook, "travaux": 2}
     vus: list[tuple[str, int, int]] = []
     premier = lot_banque.rapporter_banque(
@@ -207,7 +195,7 @@ def test_lot_saute_les_rapports_a_jour_refait_le_cluster_modifie(tmp_path: Path)
 def test_un_cluster_qui_echoue_n_arrete_pas_le_lot(tmp_path: Path) -> None:
     jeux = [creer_cluster(tmp_path / n, {**FICHE, "id": n, "nom": n}) for n in ("riz-fragile", "riz-solide")]
     banque = _banque(tmp_path / "b.duckdb", jeux)
-    notebook = _notebook(tmp_path, "if 'fragile' in chemin_donnees:\n    raise RuntimeError('panne du cluster')")
+    notebook = notebook_essai(tmp_path, "if 'fragile' in chemin_donnees:\n    raise RuntimeError('panne du cluster')")
     bilan = lot_banque.rapporter_banque(banque, tmp_path / "rapports", notebook=notebook, formats=("html",))
     etats = {r.cluster: r for r in bilan.resultats}
     assert etats["riz-solide"].etat == "fait" and etats["riz-fragile"].etat == "echec" and not bilan.complet
@@ -223,7 +211,7 @@ def test_un_cluster_qui_echoue_n_arrete_pas_le_lot(tmp_path: Path) -> None:
 @pytest.mark.lent
 def test_ctrl_c_ne_laisse_ni_rapport_ni_jeu_reconstitue(tmp_path: Path) -> None:
     banque = _banque(tmp_path / "b.duckdb", [creer_cluster(tmp_path / "c")])
-    notebook = _notebook(tmp_path, "import os, time\nfrom pathlib import Path\n"
+    notebook = notebook_essai(tmp_path, "import os, time\nfrom pathlib import Path\n"
                                    f"Path({str(tmp_path / 'noyau.pid')!r}).write_text(str(os.getpid()))\n"
                                    "time.sleep(120)")
     sortie = tmp_path / "rapports"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FICHE, RACINE, creer_cluster, empreinte
+from conftest import FICHE, RACINE, creer_cluster, empreinte, notebook_essai
 
 import clusterlib
 from clusterlib import cli
@@ -30,17 +30,6 @@ def moteur(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def _notebook(tmp_path: Path, source: str) -> Path:
-    """Un petit notebook de rapport (mêmes paramètres que le vrai) pour tester le mécanisme."""
-    nb = nbformat.v4.new_notebook()
-    parametres = nbformat.v4.new_code_cell(
-        'chemin_donnees = None\ncampagne = None\ndossier_sortie = None\ndisposition = "valuelinks"')
-    parametres.metadata["tags"] = ["parameters"]
-    nb.cells = [parametres, nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    chemin = tmp_path / "nb.ipynb"
-    nbformat.write(nb, chemin)
-    return chemin
 
 
 def test_resume_reprend_les_fonctions_d_analyse() -> None:
@@ -122,11 +111,11 @@ def test_lot_sur_deux_echantillons_et_un_invalide(tmp_path: Path, capsys: pytest
 def test_echec_d_un_cluster_garde_l_ancien_rapport(tmp_path: Path, moteur: str) -> None:
     donnees = creer_cluster(tmp_path / "c")
     sortie = tmp_path / "rapports"
-    bon = _notebook(tmp_path, "print('rapport')")
+    bon = notebook_essai(tmp_path, "print('rapport')")
     (r,) = rapports.executer_lot([donnees], sortie, notebook=bon, moteur=moteur)
     assert r.etat == "fait"
     premier = (sortie / "riz-test" / "resume.json").read_bytes()
-    mauvais = _notebook(tmp_path, "raise RuntimeError('noyau en panne')")
+    mauvais = notebook_essai(tmp_path, "raise RuntimeError('noyau en panne')")
     (r,) = rapports.executer_lot([donnees], sortie, notebook=mauvais, moteur=moteur)
     assert r.etat == "echec" and "noyau en panne" in r.messages[0]
     assert r.journal is not None and r.journal.exists()
@@ -137,7 +126,7 @@ def test_echec_d_un_cluster_garde_l_ancien_rapport(tmp_path: Path, moteur: str) 
 def test_noyau_qui_meurt_le_lot_continue(tmp_path: Path, moteur: str) -> None:
     fragile = creer_cluster(tmp_path / "fragile", {**FICHE, "id": "riz-fragile"})
     solide = creer_cluster(tmp_path / "solide")
-    notebook = _notebook(tmp_path, "import os\nif 'fragile' in chemin_donnees:\n    os._exit(1)\nprint('ok')")
+    notebook = notebook_essai(tmp_path, "import os\nif 'fragile' in chemin_donnees:\n    os._exit(1)\nprint('ok')")
     resultats = rapports.executer_lot([fragile, solide], tmp_path / "rapports", notebook=notebook, travaux=2,
                                        moteur=moteur)
     assert [r.etat for r in resultats] == ["echec", "fait"]
@@ -150,7 +139,7 @@ def test_noyau_qui_meurt_le_lot_continue(tmp_path: Path, moteur: str) -> None:
 @pytest.mark.lent
 def test_ctrl_c_arrete_le_noyau_et_ne_laisse_rien(tmp_path: Path, moteur: str) -> None:
     donnees = creer_cluster(tmp_path / "c")
-    notebook = _notebook(tmp_path, "import os, time\nfrom pathlib import Path\n"
+    notebook = notebook_essai(tmp_path, "import os, time\nfrom pathlib import Path\n"
                                    "(Path(chemin_donnees).parent / 'noyau.pid').write_text(str(os.getpid()))\n"
                                    "time.sleep(120)")
     sortie = tmp_path / "rapports"
@@ -191,7 +180,7 @@ def test_motif_qui_attrape_un_fichier_ordinaire(tmp_path: Path, capsys: pytest.C
 @pytest.mark.lent
 def test_delai_depasse(tmp_path: Path, moteur: str) -> None:
     donnees = creer_cluster(tmp_path / "c")
-    lent = _notebook(tmp_path, "import time\ntime.sleep(30)")
+    lent = notebook_essai(tmp_path, "import time\ntime.sleep(30)")
     (r,) = rapports.executer_lot([donnees], tmp_path / "rapports", notebook=lent, delai=2, moteur=moteur)
     assert r.etat == "echec" and r.journal is not None
     assert any(mot in r.messages[0].lower() for mot in ("délai dépassé", "timed out")), r.messages
@@ -201,7 +190,7 @@ def test_delai_depasse(tmp_path: Path, moteur: str) -> None:
 def test_campagne_absente(tmp_path: Path) -> None:
     donnees = creer_cluster(tmp_path / "c")
     (r,) = rapports.executer_lot([donnees], tmp_path / "r", campagne="2010-2011",
-                                 notebook=_notebook(tmp_path, "pass"))
+                                 notebook=notebook_essai(tmp_path, "pass"))
     assert r.etat == "invalide" and "campagnes disponibles : 2025-2026" in r.messages[0]
 
 

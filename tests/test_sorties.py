@@ -18,9 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from conftest import FICHE, RACINE, creer_classeur, creer_cluster, empreinte, feuilles_cluster
+from conftest import FICHE, RACINE, creer_classeur, creer_cluster, empreinte, feuilles_cluster, notebook_essai
 
 import clusterlib
 from clusterlib import cli, fichiers
@@ -41,17 +40,6 @@ def vieillir(dossier: Path) -> None:
         os.utime(chemin, (IL_Y_A_UN_AN, IL_Y_A_UN_AN), follow_symlinks=False)
 
 
-def _notebook(tmp_path: Path, source: str) -> Path:
-    """Un petit notebook de rapport (mêmes paramètres que le vrai) pour tester le mécanisme."""
-    nb = nbformat.v4.new_notebook()
-    parametres = nbformat.v4.new_code_cell(
-        'chemin_donnees = None\ncampagne = None\ndossier_sortie = None\ndisposition = "valuelinks"')
-    parametres.metadata["tags"] = ["parameters"]
-    nb.cells = [parametres, nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    chemin = tmp_path / "nb.ipynb"
-    nbformat.write(nb, chemin)
-    return chemin
 
 
 def _rapport_marque(sortie: Path, donnees: Path) -> Path:
@@ -132,7 +120,7 @@ def test_report_refuse_toute_sortie_qui_touche_un_jeu(
 def test_executer_lot_applique_la_meme_regle(tmp_path: Path) -> None:
     jeu = creer_cluster(tmp_path / "riz")
     with pytest.raises(ErreurSortie, match="se trouve dans le jeu de données d'entrée"):
-        rapports.executer_lot([jeu], jeu / "rapports", notebook=_notebook(tmp_path, "pass"))
+        rapports.executer_lot([jeu], jeu / "rapports", notebook=notebook_essai(tmp_path, "pass"))
     assert not (jeu / "rapports").exists()
 
 
@@ -207,7 +195,7 @@ def test_dossier_sans_marque_jamais_remplace(tmp_path: Path) -> None:
     (a_moi / "notes.docx").write_bytes(b"mes notes")
     vieillir(a_moi)
     avant = empreinte(a_moi)
-    (r,) = rapports.executer_lot([donnees], sortie, notebook=_notebook(tmp_path, "pass"))
+    (r,) = rapports.executer_lot([donnees], sortie, notebook=notebook_essai(tmp_path, "pass"))
     assert r.etat == "echec" and "ne porte pas la marque d'un rapport de clusterlib" in r.messages[0]
     assert empreinte(a_moi) == avant
 
@@ -219,7 +207,7 @@ def test_rapport_marque_avec_fichiers_etrangers_garde(tmp_path: Path) -> None:
     (dossier / "commentaires.txt").write_text("à garder", encoding="utf-8")
     vieillir(dossier)
     avant = empreinte(dossier)
-    (r,) = rapports.executer_lot([donnees], sortie, notebook=_notebook(tmp_path, "pass"))
+    (r,) = rapports.executer_lot([donnees], sortie, notebook=notebook_essai(tmp_path, "pass"))
     assert r.etat == "echec" and "commentaires.txt" in r.messages[0]
     assert empreinte(dossier) == avant
 
@@ -229,7 +217,7 @@ def test_lien_symbolique_a_la_place_d_un_rapport(tmp_path: Path) -> None:
     sortie = tmp_path / "rapports"
     sortie.mkdir()
     (sortie / "riz-test").symlink_to(donnees, target_is_directory=True)
-    (r,) = rapports.executer_lot([donnees], sortie, notebook=_notebook(tmp_path, "pass"))
+    (r,) = rapports.executer_lot([donnees], sortie, notebook=notebook_essai(tmp_path, "pass"))
     assert r.etat == "echec" and "n'est pas un dossier de rapport" in r.messages[0]
     assert (sortie / "riz-test").is_symlink() and (donnees / "cluster.yml").exists()
 
@@ -252,7 +240,7 @@ def test_synthese_decrit_les_rapports_du_disque(tmp_path: Path) -> None:
     sans_marque = sortie / "riz-c"
     sans_marque.mkdir()
     shutil.copy(sortie / "riz-a" / "resume.json", sans_marque / "resume.json")
-    invalide = rapports.executer_lot([INVALIDE], sortie, notebook=_notebook(tmp_path, "pass"))
+    invalide = rapports.executer_lot([INVALIDE], sortie, notebook=notebook_essai(tmp_path, "pass"))
     synthese = rapports.ecrire_synthese(sortie, invalide)
     assert list(synthese["cluster"]) == ["riz-a", "riz-b"]  # les rapports présents, pas ceux de ce seul run
     index = (sortie / "index.html").read_text(encoding="utf-8")
@@ -308,7 +296,7 @@ def test_meme_identifiant_deux_fois_dans_un_lot(tmp_path: Path) -> None:
     a = creer_cluster(tmp_path / "campagne-2024" / "riz")
     b = creer_cluster(tmp_path / "campagne-2025" / "riz")
     sortie = tmp_path / "rapports"
-    resultats = rapports.executer_lot([a, b, a], sortie, notebook=_notebook(tmp_path, "pass"))
+    resultats = rapports.executer_lot([a, b, a], sortie, notebook=notebook_essai(tmp_path, "pass"))
     assert [r.etat for r in resultats] == ["invalide", "invalide"]  # le même chemin deux fois ne compte qu'une
     for r in resultats:
         assert f"« riz-test » en double dans ce lot : {a} et {b}" in r.messages[0]
@@ -395,7 +383,7 @@ def test_verrou_reentrant_dans_un_meme_fil(tmp_path: Path) -> None:
 def test_kill_9_puis_nettoyage(tmp_path: Path) -> None:
     donnees = creer_cluster(tmp_path / "c")
     sortie = tmp_path / "rapports"
-    notebook = _notebook(tmp_path, "import time\ntime.sleep(120)")
+    notebook = notebook_essai(tmp_path, "import time\ntime.sleep(120)")
     script = ("import sys\nfrom clusterlib.sorties import rapports\n"
               "rapports.executer_lot([sys.argv[1]], sys.argv[2], notebook=sys.argv[3])")
     lot = subprocess.Popen([sys.executable, "-c", script, str(donnees), str(sortie), str(notebook)],
@@ -439,7 +427,7 @@ def test_runs_successifs_marque_remplacement_et_synthese(tmp_path: Path, monkeyp
     b = creer_cluster(tmp_path / "b", {**FICHE, "id": "riz-b"})
     monkeypatch.chdir(tmp_path)
     sortie = Path("rapports")  # relatif, comme « --out rapports » : les figures vont bien dans le rapport
-    notebook = _notebook(tmp_path, "from pathlib import Path\n(Path(dossier_sortie) / 'figures').mkdir()\n"
+    notebook = notebook_essai(tmp_path, "from pathlib import Path\n(Path(dossier_sortie) / 'figures').mkdir()\n"
                                    "(Path(dossier_sortie) / 'figures' / 'carte.png').write_bytes(b'png')")
     (r,) = rapports.executer_lot([a], sortie, notebook=notebook, formats=("ipynb",))
     assert r.etat == "fait"

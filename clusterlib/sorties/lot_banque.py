@@ -38,6 +38,7 @@ import pandas as pd
 
 from clusterlib import __version__
 from clusterlib.fichiers import ErreurSortie
+from clusterlib.sorties.rapports import BilanRapports
 
 __all__ = [
     "Avancement",
@@ -292,28 +293,12 @@ def _duree(secondes: float) -> str:
 
 
 @dataclass(frozen=True)
-class BilanBanque:
-    """Ce que :func:`rapporter_banque` a fait : rapports refaits, clusters sautés (à jour), synthèse."""
+class BilanBanque(BilanRapports):
+    """Ce que :func:`rapporter_banque` a fait : le bilan d'un lot de rapports (refaits), plus la
+    banque lue et les clusters sautés parce que leur rapport était à jour."""
 
-    banque: Path
-    sortie: Path
-    resultats: list[Any]
-    sautes: list[str]
-    synthese: pd.DataFrame
-    formats: tuple[str, ...]
-
-    def par_etat(self, etat: str) -> list[Any]:
-        """Les résultats dans l'état ``etat`` (``"fait"``, ``"invalide"`` ou ``"echec"``)."""
-        return [r for r in self.resultats if r.etat == etat]
-
-    @property
-    def complet(self) -> bool:
-        """Vrai si chaque cluster a son rapport (refait ou déjà à jour)."""
-        return all(r.etat == "fait" for r in self.resultats)
-
-    @property
-    def fichier_principal(self) -> str:
-        return "rapport.html" if "html" in self.formats else "rapport.pdf" if "pdf" in self.formats else "rapport.ipynb"
+    banque: Path = Path()
+    sautes: list[str] = field(default_factory=list)
 
 
 def _libelle(banque: Path, ident: str) -> Path:
@@ -377,7 +362,7 @@ def rapporter_banque(
                                   campagne=campagne, disposition=disposition, formats=formats, travaux=travaux,
                                   delai=delai, notebook=notebook, moteur=moteur)
         synthese = rapports.ecrire_synthese(sortie, resultats, pdf="pdf" in formats, annonce=annonce)
-    return BilanBanque(banque, sortie, resultats, sautes, synthese, formats)
+    return BilanBanque(sortie, resultats, synthese, formats, banque=banque, sautes=sautes)
 
 
 def _executer(jeux: list[JeuBanque], empreintes: dict[str, str], banque: Path, sortie: Path,
