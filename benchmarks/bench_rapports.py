@@ -227,7 +227,7 @@ def main() -> int:
             print(f"(f) --banque, second passage (tout sauté)     : {second:6.1f} s   ({second / n * 1000:4.0f} ms par "
                   f"cluster)   [processeur {CPU['f2']:5.1f} s]")
 
-        from clusterlib.sorties.moteur_lot import Atelier
+        from clusterlib.sorties.reserve import Atelier
 
         with Atelier(2) as atelier:
             memoires = atelier.memoire_par_travailleur()

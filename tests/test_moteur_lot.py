@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from clusterlib.graphiques import enregistrer
-from clusterlib.sorties import moteur_lot, rapports
+from clusterlib.sorties import moteur_lot, rapports, reserve, travailleur
 from clusterlib.sorties._execution import fusionner_flux
 
 ECHANTILLONS = sorted(p for p in (RACINE / "data" / "samples").iterdir() if p.is_dir() or p.suffix == ".xlsx")
@@ -114,7 +114,7 @@ def test_deux_moteurs_memes_rapports(tmp_path: Path) -> None:
 @pytest.mark.lent
 def test_cellule_qui_bloque_l_alarme_est_arretee(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Une cellule qui ignore l'alarme du délai : le processus de travail tue l'enfant, le lot continue."""
-    monkeypatch.setattr(moteur_lot, "MARGE_ARRET_FORCE", 1.0)
+    monkeypatch.setattr(reserve, "MARGE_ARRET_FORCE", 1.0)
     bloque = creer_cluster(tmp_path / "bloque", {**FICHE, "id": "riz-bloque"})
     solide = creer_cluster(tmp_path / "solide")
     nb = nbformat.v4.new_notebook()
@@ -201,6 +201,6 @@ def test_modules_du_rapport_precharges() -> None:
             return False
 
     modules = {m for m in paquets if est_module(m)}
-    manquants = sorted(m for m in modules if m not in moteur_lot.MODULES_PRECHARGES
-                       and not any(p.startswith(m + ".") for p in moteur_lot.MODULES_PRECHARGES))
+    manquants = sorted(m for m in modules if m not in travailleur.MODULES_PRECHARGES
+                       and not any(p.startswith(m + ".") for p in travailleur.MODULES_PRECHARGES))
     assert not manquants, f"à ajouter à MODULES_PRECHARGES : {manquants}"

@@ -1,23 +1,17 @@
-"""Moteur de lot des rapports : les cellules s'exécutent dans le processus, sans noyau.
+"""Le moteur papermill ``clusterlib`` : les cellules s'exécutent dans le processus, sans noyau.
 
-Deux pièces :
+:class:`MoteurEnProcessus` est un **moteur papermill** (comme celui de ploomber-engine) :
+papermill injecte toujours les paramètres, tient les métadonnées et produit le notebook
+exécuté ; seule l'exécution des cellules change. Elles tournent dans un shell IPython
+(``InteractiveShell``) du processus courant, dont les sorties sont recueillies sous la forme
+exacte que produit un noyau ipykernel (flux, affichages, résultats, erreurs). Le moteur est
+enregistré sous le nom ``clusterlib`` (point d'entrée ``papermill.engine`` et
+:func:`papermill.engines.papermill_engines.register`).
 
-- :class:`MoteurEnProcessus`, un **moteur papermill** (comme celui de ploomber-engine) : papermill
-  injecte toujours les paramètres, tient les métadonnées et produit le notebook exécuté ; seule
-  l'exécution des cellules change. Elles tournent dans un shell IPython
-  (``InteractiveShell``) du processus courant, dont les sorties sont recueillies sous la forme
-  exacte que produit un noyau ipykernel (flux, affichages, résultats, erreurs). Le moteur est
-  enregistré sous le nom ``clusterlib`` (point d'entrée ``papermill.engine`` et
-  :func:`papermill.engines.papermill_engines.register`).
-- :class:`Atelier`, une réserve de **processus de travail** (``python -m clusterlib.sorties.moteur_lot``)
-  qui importent une fois pandas, matplotlib, networkx, clusterlib, papermill et nbconvert, puis
-  produisent chaque rapport dans un **enfant forké** : chaque rapport part du même état propre,
-  sans payer ni démarrage de Python, ni imports, ni noyau.
-
-Ce que promet ``clusterlib report`` tient comme avec le moteur papermill : délai par cellule
-(alarme dans l'enfant, et arrêt forcé par le processus de travail si l'alarme ne suffit pas),
-plantage d'un enfant (``os._exit``, signal) signalé avec son journal, Ctrl-C qui tue l'enfant
-en cours avant que le dossier temporaire soit supprimé.
+Le lot l'emploie dans des processus de travail (:mod:`clusterlib.sorties.travailleur`) qui
+importent tout une fois et produisent chaque rapport dans un enfant forké ; le lot les pilote
+depuis :mod:`clusterlib.sorties.reserve`. Chaque cellule a son délai (alarme), et signale son
+début et sa fin au processus de travail, qui tue l'enfant si l'alarme ne suffit pas.
 """
 
 from __future__ import annotations
@@ -25,25 +19,19 @@ from __future__ import annotations
 import io
 import json
 import os
-import select
 import signal
-import subprocess
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path
 from typing import Any
 
 from papermill.engines import Engine, papermill_engines
 
-__all__ = ["NOM_MOTEUR", "Atelier", "DelaiDepasse", "MoteurEnProcessus"]
+__all__ = ["NOM_MOTEUR", "DelaiDepasse", "MoteurEnProcessus", "preparer_shell"]
 
 NOM_MOTEUR = "clusterlib"
-# Délai laissé à l'alarme d'une cellule avant que le processus de travail ne tue l'enfant.
-MARGE_ARRET_FORCE = 15.0
 # Écart minimal entre deux écritures intermédiaires du notebook exécuté (secondes).
 INTERVALLE_SAUVEGARDE = 2.0
 
@@ -316,271 +304,3 @@ class MoteurEnProcessus(Engine):
 
 
 papermill_engines.register(NOM_MOTEUR, MoteurEnProcessus)
-
-
-# --- Le processus de travail : imports une fois, un enfant forké par rapport -----------------------
-
-
-# Ce que le notebook du rapport importe (et ce qu'importe son exécution par papermill et nbconvert).
-MODULES_PRECHARGES = (
-    "datetime", "json", "pandas", "pandas.io.formats.style", "numpy", "networkx", "matplotlib.pyplot",
-    "matplotlib_inline.backend_inline", "IPython.display", "IPython.core.interactiveshell", "papermill",
-    "nbformat", "nbconvert", "clusterlib", "clusterlib.fichiers", "clusterlib.referentiel",
-    "clusterlib.donnees.echantillons", "clusterlib.donnees.modele",
-    "clusterlib.analyses.comptes", "clusterlib.analyses.notation", "clusterlib.analyses.planification",
-    "clusterlib.analyses.qqrp", "clusterlib.analyses.reseau",
-    "clusterlib.presentation.format_fr", "clusterlib.presentation.affichage", "clusterlib.presentation.comptes",
-    "clusterlib.presentation.qqrp", "clusterlib.presentation.reseau", "clusterlib.sorties.rapports",
-    "clusterlib.sorties.pdf", "clusterlib.graphiques", "clusterlib.graphiques.carte", "clusterlib.graphiques.comptes",
-    "clusterlib.graphiques.notation", "clusterlib.graphiques.plan", "clusterlib.graphiques.qqrp",
-)
-
-
-def prechauffer() -> None:
-    """Tout ce qu'un rapport importe, et les caches qui ne changent aucun résultat (gabarits, polices)."""
-    from clusterlib.sorties._execution import _ecarter_rfc3987_syntax, exporteur_html
-
-    _ecarter_rfc3987_syntax()
-    import importlib
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    for module in MODULES_PRECHARGES:
-        importlib.import_module(module)
-    import nbformat
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    # Gabarits de nbconvert compilés une fois : l'exportateur est repris tel quel par chaque enfant.
-    exporteur_html().from_notebook_node(nbformat.v4.new_notebook())
-    # Police chargée une fois (lecture du fichier de police par FreeType).
-    figure = Figure(figsize=(1, 1))
-    figure.text(0.5, 0.5, "Éé 0,5 %", fontsize=9)
-    FigureCanvasAgg(figure).draw()
-    preparer_shell()
-
-
-def _enfant(demande: dict[str, Any], battement: int) -> None:
-    """Dans l'enfant forké : le rapport, sorties vers le journal ; ne revient jamais."""
-    global _fd_battement
-    code = 1
-    try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        journal = os.open(demande["journal"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        os.dup2(journal, 1)
-        os.dup2(journal, 2)
-        os.close(journal)
-        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True)
-        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", line_buffering=True)
-        sys.__stdout__, sys.__stderr__ = sys.stdout, sys.stderr
-        _fd_battement = battement
-        from clusterlib.sorties._execution import executer
-
-        parametres = json.loads(Path(demande["parametres"]).read_text(encoding="utf-8"))
-        executer(parametres, moteur=NOM_MOTEUR)
-        code = 0
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
-
-
-def _attendre_enfant(pid: int, battement: int, delai: float, marge: float, journal: str, entree: int) -> int:
-    """Attend l'enfant ; le tue s'il bloque une cellule au-delà du délai ou si le lot disparaît."""
-    pidfd = os.pidfd_open(pid)
-    sans_limite = float("inf")
-    limite = sans_limite  # hors des cellules (chargement, export HTML), pas de délai
-    try:
-        while True:
-            reste = limite - time.monotonic()
-            if reste <= 0:
-                os.kill(pid, signal.SIGKILL)
-                with open(journal, "a", encoding="utf-8") as flux:
-                    flux.write(f"\nTimeout : délai dépassé, la cellule tournait encore {delai + marge:g} s après "
-                               "son début ; processus du rapport arrêté.\n")
-                limite = sans_limite
-                continue
-            surveilles = [pidfd, entree] + ([battement] if battement != -1 else [])
-            prets, _, _ = select.select(surveilles, [], [], min(reste, 3600))
-            if battement != -1 and battement in prets:
-                recu = os.read(battement, 4096)
-                if recu:
-                    limite = time.monotonic() + delai + marge if recu.endswith(b"d") else sans_limite
-                else:  # l'enfant a fermé son bout : il se termine
-                    os.close(battement)
-                    battement = -1
-            if entree in prets:  # le lot n'envoie rien pendant un rapport : c'est la fin du tube, il a disparu
-                os.kill(pid, signal.SIGKILL)
-                _, statut = os.waitpid(pid, 0)
-                return os.waitstatus_to_exitcode(statut)
-            if pidfd in prets:
-                _, statut = os.waitpid(pid, 0)
-                return os.waitstatus_to_exitcode(statut)
-    finally:
-        os.close(pidfd)
-        if battement != -1:
-            os.close(battement)
-
-
-def travailler() -> None:
-    """Boucle du processus de travail : une demande JSON par ligne sur l'entrée, une réponse par ligne."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C : c'est le lot qui décide et tue l'enfant
-    canal = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
-    os.dup2(2, 1)  # un print égaré n'abîme pas le protocole
-    sys.stdout = sys.stderr
-    prechauffer()
-    canal.write(json.dumps({"pret": os.getpid()}) + "\n")
-    entree = sys.stdin.fileno()
-    lecteur = os.fdopen(os.dup(entree), "r", encoding="utf-8")
-    for ligne in lecteur:
-        if not ligne.strip():
-            continue
-        demande = json.loads(ligne)
-        lecture, ecriture = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(lecture)
-            canal.close()
-            _enfant(demande, ecriture)
-        os.close(ecriture)
-        canal.write(json.dumps({"pid": pid}) + "\n")
-        code = _attendre_enfant(pid, lecture, float(demande["delai"]), float(demande["marge"]), demande["journal"],
-                                entree)
-        canal.write(json.dumps({"fin": code}) + "\n")
-
-
-# --- Côté lot : la réserve de processus de travail --------------------------------------------------
-
-
-class _Travailleur:
-    """Un processus de travail et le rapport qu'il produit en ce moment."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.processus = subprocess.Popen(
-            [sys.executable, "-m", "clusterlib.sorties.moteur_lot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8", bufsize=1)
-        self.pret = False
-        self.enfant: int | None = None
-        self.arrete = False
-        self._verrou = threading.Lock()
-
-    def _lire(self) -> dict[str, Any]:
-        assert self.processus.stdout is not None
-        ligne = self.processus.stdout.readline()
-        if not ligne:
-            raise OSError("le processus de travail s'est arrêté")
-        return json.loads(ligne)
-
-    def attendre_pret(self) -> None:
-        if not self.pret:
-            message = self._lire()
-            if "pret" not in message:
-                raise OSError("réponse inattendue du processus de travail")
-            self.pret = True
-
-    def executer(self, parametres: Path, journal: Path, delai: float) -> int:
-        """Produit un rapport ; renvoie le code de sortie de l'enfant (négatif : tué par ce signal)."""
-        assert self.processus.stdin is not None
-        self.attendre_pret()
-        self.processus.stdin.write(json.dumps({"parametres": str(parametres), "journal": str(journal),
-                                               "delai": delai, "marge": MARGE_ARRET_FORCE}) + "\n")
-        self.processus.stdin.flush()
-        with self._verrou:
-            self.enfant = self._lire()["pid"]
-            if self.arrete:
-                self._tuer_enfant()
-        try:
-            return int(self._lire()["fin"])
-        finally:
-            with self._verrou:
-                self.enfant = None
-
-    def _tuer_enfant(self) -> None:
-        if self.enfant is not None:
-            with suppress(ProcessLookupError):
-                os.kill(self.enfant, signal.SIGKILL)
-
-    def terminate(self) -> None:
-        """Ctrl-C : l'enfant en cours est tué ; le processus de travail le ramasse et répond."""
-        with self._verrou:
-            self.arrete = True
-            self._tuer_enfant()
-
-    def fermer(self) -> None:
-        if self.processus.stdin:
-            with suppress(OSError):
-                self.processus.stdin.close()
-        try:
-            self.processus.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.processus.kill()
-            self.processus.wait()
-        if self.processus.stdout:
-            self.processus.stdout.close()
-
-
-class Atelier:
-    """Réserve de ``travaux`` processus de travail, démarrés dès la création (leurs imports se font
-    pendant que le lot valide les premiers clusters).
-
-    ``with Atelier(2) as atelier: atelier.executer(parametres, journal, delai)`` depuis plusieurs fils.
-    """
-
-    def __init__(self, travaux: int, env: dict[str, str] | None = None) -> None:
-        import queue
-
-        self._env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1", **(env or {})}
-        self._libres: queue.SimpleQueue[_Travailleur] = queue.SimpleQueue()
-        self._tous: list[_Travailleur] = []
-        for _ in range(max(1, travaux)):
-            travailleur = _Travailleur(self._env)
-            self._tous.append(travailleur)
-            self._libres.put(travailleur)
-
-    def __enter__(self) -> Atelier:
-        return self
-
-    def __exit__(self, *_exc: Any) -> None:
-        self.fermer()
-
-    @contextmanager
-    def travailleur(self) -> Iterator[_Travailleur]:
-        """Un processus de travail libre (remplacé s'il est mort pendant le rapport précédent)."""
-        travailleur = self._libres.get()
-        try:
-            if travailleur.processus.poll() is not None:
-                travailleur.fermer()
-                remplacant = _Travailleur(self._env)
-                self._tous[self._tous.index(travailleur)] = remplacant
-                travailleur = remplacant
-            yield travailleur
-        finally:
-            self._libres.put(travailleur)
-
-    def memoire_par_travailleur(self) -> list[int]:
-        """Mémoire résidente (octets) de chaque processus de travail prêt."""
-        import psutil
-
-        tailles = []
-        for travailleur in self._tous:
-            travailleur.attendre_pret()
-            tailles.append(psutil.Process(travailleur.processus.pid).memory_info().rss)
-        return tailles
-
-    def fermer(self) -> None:
-        for travailleur in self._tous:
-            travailleur.terminate()
-        for travailleur in self._tous:
-            travailleur.fermer()
-
-
-if __name__ == "__main__":
-    # Le module lui-même (et non cette copie « __main__ ») : un seul moteur et un seul shell.
-    from clusterlib.sorties import moteur_lot
-
-    moteur_lot.travailler()

@@ -70,7 +70,7 @@ __all__ = [
 FORMATS = ("html", "pdf", "ipynb")
 DELAI_CELLULE = 600  # secondes par cellule
 # Moteurs d'exécution des notebooks : « clusterlib » (cellules exécutées dans des processus de
-# travail qui ont tout importé une fois, voir clusterlib.sorties.moteur_lot) ou « papermill » (un
+# travail qui ont tout importé une fois, voir clusterlib.sorties.travailleur) ou « papermill » (un
 # processus et un noyau neufs par rapport). Les deux donnent les mêmes rapports.
 MOTEURS = ("clusterlib", "papermill")
 MOTEUR_DEFAUT = "clusterlib"
@@ -620,7 +620,7 @@ def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | Non
     atelier = None
     lancer: Callable[[Path, Path], int] = _lancer_papermill
     if moteur == "clusterlib" and a_executer:
-        from clusterlib.sorties.moteur_lot import Atelier
+        from clusterlib.sorties.reserve import Atelier
 
         atelier = Atelier(min(max(1, travaux), len(a_executer)))  # ses imports se font pendant la validation
         lancer = _lanceur_clusterlib(atelier, delai)
