@@ -586,22 +586,27 @@ def _dessiner_liens(ax: Any, carte: CarteReseau, mise: _Mise, liens_appui: bool)
 
 
 def _dessiner_noeuds(ax: Any, carte: CarteReseau, mise: _Mise) -> None:
+    """Les nœuds en deux nuages de points (les piles des groupes, puis les acteurs), dans l'ordre des lignes."""
     couleur, _, _ = _familles()
-    df = carte.noeuds
-    for ligne in df.itertuples(index=False):
+    piles: list[tuple[float, float, float, str]] = []
+    acteurs: list[tuple[float, float, float, str, str, float]] = []
+    for ligne in carte.noeuds.itertuples(index=False):
         n = mise.noeuds[ligne.id]
-        s = n.diametre**2
-        if ligne.regroupe:
-            # Un groupe : un second cercle décalé, comme une pile.
-            ax.scatter([n.x + 0.025], [n.y + 0.025], s=s, c=couleur.get(ligne.maillon, "#DDDDDD"),
-                       edgecolors="#555555", linewidths=0.6, zorder=2)
+        teinte = couleur.get(ligne.maillon, "#DDDDDD")
+        if ligne.regroupe:  # un groupe : un second cercle décalé, comme une pile
+            piles.append((n.x + 0.025, n.y + 0.025, n.diametre**2, teinte))
         bord, epaisseur = "#444444", 0.6
         if ligne.agregateur_declare:
             bord, epaisseur = "#000000", 2.0
         elif ligne.agregateur_central:
             bord, epaisseur = "#B22222", 1.8
-        ax.scatter([n.x], [n.y], s=s, c=couleur.get(ligne.maillon, "#DDDDDD"), edgecolors=bord,
-                   linewidths=epaisseur, zorder=2.5)
+        acteurs.append((n.x, n.y, n.diametre**2, teinte, bord, epaisseur))
+    if piles:
+        x, y, s, c = zip(*piles, strict=True)
+        ax.scatter(x, y, s=s, c=list(c), edgecolors="#555555", linewidths=0.6, zorder=2)
+    if acteurs:
+        x, y, s, c, bords, epaisseurs = zip(*acteurs, strict=True)
+        ax.scatter(x, y, s=s, c=list(c), edgecolors=list(bords), linewidths=list(epaisseurs), zorder=2.5)
 
 
 def _dessiner_etiquettes(ax: Any, mise: _Mise, police: float) -> list[Any]:
@@ -776,7 +781,7 @@ def dessiner_carte(
     hauteur_max = _HAUTEUR_MAX - haut_titre - haut_legende - haut_notes
     mise = (_mise_valuelinks if style == "valuelinks" else _mise_case)(carte, largeur, police, hauteur_max)
     hauteur_fig = haut_titre + mise.hauteur + haut_legende + haut_notes
-    fig = plt.figure(figsize=(largeur, hauteur_fig))
+    fig = plt.figure(figsize=(largeur, hauteur_fig), dpi=150)
     ax = fig.add_axes((0, (haut_legende + haut_notes) / hauteur_fig, 1, mise.hauteur / hauteur_fig))
     ax.set_xlim(0, mise.largeur)
     ax.set_ylim(0, mise.hauteur)
