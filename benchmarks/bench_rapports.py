@@ -6,7 +6,7 @@ Une seule exécution, sur la même machine :
       puis avec rapport.pdf (Chromium sans tête ; le temps du PDF est affiché à part) ;
   (c) un lot de N clusters (20 par défaut) avec 1 puis 2 processus, pour chaque moteur ;
   (d) la mémoire de chaque processus de travail du moteur clusterlib ;
-  (e) le coût de chaque figure du rapport (construction + enregistrement en PNG à 150 points par pouce) ;
+  (e) le coût de chaque figure du rapport (construction + image PNG intégrée au rapport, 150 points par pouce) ;
   (f) ``report --banque`` sur une banque des N clusters : premier passage (N rapports, moteur clusterlib à
       2 processus) puis second passage, où tout est à jour et sauté.
 Objectifs : (c) clusterlib à 2 processus ≤ 0,5 × (c) papermill à 2 processus ; (b) clusterlib ≤ 1,5 × (a) ;
@@ -111,9 +111,10 @@ def fabriques_figures() -> dict[str, Callable[[], Any]]:
     campagne = cluster.campagne
     analyse = comptes.analyser_comptes(cluster, campagne)
     reference = dt.date.today()
+    carte = reseau.reseau_carte(cluster)  # comme le notebook : calculée une fois, dessinée deux fois
     return {
-        "carte_valuelinks": lambda: dessiner_carte(reseau.reseau_carte(cluster), style="valuelinks"),
-        "carte_case": lambda: dessiner_carte(reseau.reseau_carte(cluster), style="case"),
+        "carte_valuelinks": lambda: dessiner_carte(carte, style="valuelinks"),
+        "carte_case": lambda: dessiner_carte(carte, style="case"),
         "cascade_va": lambda: g_comptes.graphique_cascade_va(analyse.par_maillon),
         "partage_va": lambda: g_comptes.graphique_partage_va(analyse.repartition),
         "qqrp": lambda: g_qqrp.graphique_qqrp(qqrp.qqrp_par_marche(cluster)),
@@ -125,13 +126,17 @@ def fabriques_figures() -> dict[str, Callable[[], Any]]:
 
 
 def cout_figures(dossier: Path, repetitions: int = 3) -> dict[str, tuple[float, float]]:
-    """Pour chaque figure : (construction, enregistrement) en secondes, médianes de ``repetitions`` essais."""
+    """Pour chaque figure : (construction, image du rapport) en secondes, médianes de ``repetitions`` essais.
+
+    L'image est celle que le rapport intègre : rendu unique recadré, PNG à palette à 150 ppp
+    (:func:`clusterlib.sorties.pdf.image_html`, enregistrée aussi dans ``dossier``).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from clusterlib.graphiques import enregistrer
+    from clusterlib.sorties.pdf import image_html
 
     couts = {}
     for nom, fabrique in fabriques_figures().items():
@@ -141,7 +146,7 @@ def cout_figures(dossier: Path, repetitions: int = 3) -> dict[str, tuple[float, 
             debut = time.perf_counter()
             figure = fabrique()
             milieu = time.perf_counter()
-            enregistrer(figure, dossier / f"{nom}.png", dpi=150)
+            image_html(figure, nom, nom, dossier=dossier)
             fin = time.perf_counter()
             plt.close(figure)
             construction.append(milieu - debut)
@@ -236,7 +241,7 @@ def main() -> int:
               + " (résidente, après les imports ; chaque enfant forké la partage et y ajoute son rapport)")
 
         couts = cout_figures(tmp / "figures")
-        print("(e) coût des figures (construction + enregistrement PNG à 150 ppp, médiane de 3) :")
+        print("(e) coût des figures (construction + image PNG du rapport à 150 ppp, médiane de 3) :")
         for nom, (construction, enregistrement) in couts.items():
             print(f"    {nom:20s} : {construction + enregistrement:5.2f} s"
                   f"  ({construction:4.2f} + {enregistrement:4.2f})")
