@@ -34,6 +34,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from _commun import limiter_coeurs
+
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
@@ -310,10 +312,7 @@ def main() -> int:
     parseur.add_argument("--acteurs", type=int, default=CIBLES["acteurs"])
     parseur.add_argument("--garder", type=Path, default=None, help="dossier où laisser les jeux fabriqués")
     args = parseur.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        coeurs = sorted(os.sched_getaffinity(0))[:2]
-        os.sched_setaffinity(0, set(coeurs))
-        print(f"Processus limité aux cœurs {coeurs}.")
+    limiter_coeurs()
     dossier = args.garder or Path(tempfile.mkdtemp(prefix="bench_limites_"))
     dossier.mkdir(parents=True, exist_ok=True)
     hors_cible = 0

@@ -11,13 +11,13 @@ Le script affiche les temps et leur rapport à la cible ; il ne fait échouer pe
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import matplotlib
+from _commun import limiter_coeurs
 
 matplotlib.use("Agg")
 
@@ -131,10 +131,7 @@ def main() -> int:
     parseur.add_argument("--relations", type=int, default=20000)
     parseur.add_argument("--sortie", type=Path, default=None, help="dossier où enregistrer les cartes (PNG)")
     args = parseur.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        coeurs = sorted(os.sched_getaffinity(0))[:2]
-        os.sched_setaffinity(0, set(coeurs))
-        print(f"Processus limité aux cœurs {coeurs}.")
+    limiter_coeurs()
 
     cluster = cluster_synthetique(args.acteurs, args.relations)
     print(f"Cluster synthétique : {len(cluster.acteurs)} acteurs, {len(cluster.relations)} relations.")

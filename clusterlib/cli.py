@@ -92,8 +92,7 @@ def _parseur() -> argparse.ArgumentParser:
         "déroulantes) et, dans DOSSIER/kobo, les formulaires XLSForm : la grille des 24 indicateurs et une "
         "fiche par type d'acteur de l'annexe 2 du guide.",
     )
-    modeles.add_argument("--out", required=True, metavar="DOSSIER", type=Path,
-                         help="dossier où écrire les modèles (créé s'il n'existe pas)")
+    _option_sortie(modeles, "dossier où écrire les modèles (créé s'il n'existe pas)")
     kobo = commandes.add_parser(
         "import-kobo",
         help="importe un export KoboToolbox / ODK dans le dossier d'un cluster",
@@ -105,8 +104,7 @@ def _parseur() -> argparse.ArgumentParser:
     kobo.add_argument("export", metavar="EXPORT", type=Path, help="fichier exporté de KoboToolbox (.xlsx ou .csv)")
     kobo.add_argument("--form", required=True, metavar="FORMULAIRE", type=Path,
                       help="formulaire XLSForm qui a servi à la collecte (écrit par « clusterlib templates »)")
-    kobo.add_argument("--out", required=True, metavar="JEU", type=Path,
-                      help="dossier du cluster à compléter (créé s'il n'existe pas)")
+    _option_sortie(kobo, "dossier du cluster à compléter (créé s'il n'existe pas)", metavar="JEU")
     pseudo = commandes.add_parser(
         "pseudonymise",
         help="copie un cluster en remplaçant noms de personnes, courriels et téléphones par des pseudonymes",
@@ -118,8 +116,7 @@ def _parseur() -> argparse.ArgumentParser:
         "SORTIE qui contient des fichiers que la commande n'a pas écrits est refusée.",
     )
     pseudo.add_argument("jeu", metavar="JEU", type=Path, help="dossier ou classeur du cluster à pseudonymiser")
-    pseudo.add_argument("--out", required=True, metavar="SORTIE", type=Path,
-                        help="dossier (ou classeur .xlsx) de la copie pseudonymisée")
+    _option_sortie(pseudo, "dossier (ou classeur .xlsx) de la copie pseudonymisée", metavar="SORTIE")
     pseudo.add_argument("--key-file", required=True, metavar="FICHIER_CLE", type=Path, dest="fichier_cle",
                         help="fichier de la clé secrète, à garder hors du dossier partagé et lisible par vous seul "
                         "(chmod 600)")
@@ -129,8 +126,7 @@ def _parseur() -> argparse.ArgumentParser:
         description="Copie dans DOSSIER (nouveau ou vide) les clusters d'exemple inventés livrés avec "
         "clusterlib, pour essayer validate et report sur des données qui marchent.",
     )
-    exemples.add_argument("--out", required=True, metavar="DOSSIER", type=Path,
-                          help="dossier où copier les exemples (nouveau ou vide)")
+    _option_sortie(exemples, "dossier où copier les exemples (nouveau ou vide)")
     rapport = commandes.add_parser(
         "report",
         help="produit le rapport de diagnostic de chaque cluster et la synthèse du lot",
@@ -152,7 +148,7 @@ def _parseur() -> argparse.ArgumentParser:
                          help="avec --banque : seulement les clusters de cette filière (par exemple riz)")
     rapport.add_argument("--tout", action="store_true",
                          help="avec --banque : refait aussi les rapports à jour (données et code inchangés)")
-    rapport.add_argument("--out", required=True, metavar="DOSSIER", type=Path, help="dossier des rapports")
+    _option_sortie(rapport, "dossier des rapports")
     rapport.add_argument("--jobs", type=_entier_positif, default=1, metavar="N", dest="travaux",
                          help="nombre de rapports exécutés en parallèle (un processus chacun ; 1 par défaut)")
     rapport.add_argument("--campagne", metavar=regles.format_campagne(), default=None,
@@ -162,8 +158,7 @@ def _parseur() -> argparse.ArgumentParser:
                               "le PDF demande Chromium)")
     rapport.add_argument("--disposition", choices=("valuelinks", "case"), default="valuelinks",
                          help="carte principale du rapport (par défaut valuelinks)")
-    rapport.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
-                         help="temps maximal d'exécution d'une cellule du notebook (600 s par défaut)")
+    _option_delai(rapport)
     rapport.add_argument("--moteur", choices=("clusterlib", "papermill"), default="clusterlib",
                          help="exécution des notebooks : clusterlib (par défaut : processus de travail qui ont "
                          "tout importé une fois, cellules exécutées sans noyau) ou papermill (un noyau neuf "
@@ -176,17 +171,16 @@ def _parseur() -> argparse.ArgumentParser:
         "clusters, comparaison à la filière, totaux, maillons manquants, acteurs communs et réseau des clusters. "
         "Écrit DOSSIER/<filière>-<départements>/rapport.html ; un échec ne laisse jamais de rapport à moitié écrit.",
     )
-    hub.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque (clusterlib banque ajouter)")
+    _argument_banque(hub, "fichier de la banque (clusterlib banque ajouter)")
     hub.add_argument("--filiere", required=True, metavar="FILIERE", help="filière étudiée (par exemple riz)")
     hub.add_argument("--departement", action="append", metavar="DEPARTEMENT", dest="departements",
                      help="département du périmètre (à répéter ; par défaut : tout le pays)")
-    hub.add_argument("--out", required=True, metavar="DOSSIER", type=Path, help="dossier des rapports")
+    _option_sortie(hub, "dossier des rapports")
     hub.add_argument("--campagne", metavar=regles.format_campagne(), default=None,
                      help="campagne de la comparaison (par défaut : la plus récente)")
     hub.add_argument("--formats", type=_formats, default=("html", "ipynb"), metavar="LISTE",
                      help="formats à garder, séparés par des virgules : html, ipynb (par défaut les deux)")
-    hub.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
-                     help="temps maximal d'exécution d'une cellule du notebook (600 s par défaut)")
+    _option_delai(hub)
     return parseur
 
 
@@ -205,7 +199,7 @@ def _parseurs_banque(commandes: argparse._SubParsersAction) -> None:
         "ajouter", help="ajoute ou met à jour des clusters (la banque est créée si besoin)",
         description="Vérifie chaque cluster (dossier ou classeur) puis l'écrit dans la banque en une transaction. "
         "Un cluster invalide est signalé et laissé de côté ; un cluster dont le contenu n'a pas changé est sauté.")
-    ajout.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque (par exemple banque.duckdb)")
+    _argument_banque(ajout, "fichier de la banque (par exemple banque.duckdb)")
     ajout.add_argument("chemins", nargs="+", metavar="CHEMIN", type=Path, help="dossier d'un cluster ou classeur")
     ajout.add_argument("--remplacer", action="store_true",
                        help="accepte un cluster dont l'identifiant existe déjà sous un autre nom")
@@ -213,17 +207,33 @@ def _parseurs_banque(commandes: argparse._SubParsersAction) -> None:
                        help="clusters préparés en parallèle (un processus chacun ; 1 par défaut)")
     liste = actions.add_parser("lister", help="liste les clusters de la banque",
                                description="Liste les clusters de la banque (sans rien modifier).")
-    liste.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque")
+    _argument_banque(liste)
     retrait = actions.add_parser("retirer", help="retire un cluster et toutes ses lignes",
                                  description="Retire un cluster de la banque (toutes ses tables, en une transaction).")
-    retrait.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque")
+    _argument_banque(retrait)
     retrait.add_argument("ident", metavar="ID", help="identifiant du cluster (clé id de cluster.yml)")
     export = actions.add_parser(
         "exporter", help="exporte la banque en Parquet (par filière et campagne) et en classeur Excel",
         description="Écrit DOSSIER/parquet/<table>/filiere=…/campagne=…/ (à lire avec DuckDB, Spark ou Trino) et "
         "DOSSIER/banque.xlsx (une feuille par table, pour le tableur).")
-    export.add_argument("banque", metavar="BANQUE", type=Path, help="fichier de la banque")
-    export.add_argument("--out", required=True, metavar="DOSSIER", type=Path, help="dossier de l'export")
+    _argument_banque(export)
+    _option_sortie(export, "dossier de l'export")
+
+
+def _option_sortie(parseur: argparse.ArgumentParser, aide: str, metavar: str = "DOSSIER") -> None:
+    """L'option obligatoire ``--out`` : où la commande écrit."""
+    parseur.add_argument("--out", required=True, metavar=metavar, type=Path, help=aide)
+
+
+def _argument_banque(parseur: argparse.ArgumentParser, aide: str = "fichier de la banque") -> None:
+    """L'argument ``BANQUE`` : le fichier DuckDB de la banque de clusters."""
+    parseur.add_argument("banque", metavar="BANQUE", type=Path, help=aide)
+
+
+def _option_delai(parseur: argparse.ArgumentParser) -> None:
+    """L'option ``--delai`` des commandes qui exécutent un notebook."""
+    parseur.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
+                         help="temps maximal d'exécution d'une cellule du notebook (600 s par défaut)")
 
 
 def _entier_positif(texte: str) -> int:

@@ -114,34 +114,23 @@ class StyleFrancais(StyleUnsrt):
             sentence[optional_field("note")],
         ]
 
+    def _notice(self, titre: Any, *corps: Any) -> Any:
+        """Une notice : les auteurs, ``titre``, les parties de ``corps``, puis la note s'il y en a une."""
+        return toplevel[sentence[self.format_names("author")], titre, *corps, sentence[optional_field("note")]]
+
     def get_incollection_template(self, e: Any) -> Any:
-        return toplevel[
-            sentence[self.format_names("author")],
-            self.format_title(e, "title"),
-            words[
-                "Dans",
-                sentence[
-                    optional[self.format_editor(e, as_sentence=False)],
-                    self.format_btitle(e, "booktitle", as_sentence=False),
-                    self.format_volume_and_series(e, as_sentence=False),
-                ],
-            ],
-            sentence[optional_field("publisher"), optional_field("address"), date],
-            sentence[optional_field("note")],
+        dans = sentence[
+            optional[self.format_editor(e, as_sentence=False)],
+            self.format_btitle(e, "booktitle", as_sentence=False),
+            self.format_volume_and_series(e, as_sentence=False),
         ]
+        return self._notice(self.format_title(e, "title"), words["Dans", dans],
+                            sentence[optional_field("publisher"), optional_field("address"), date])
 
     def get_techreport_template(self, e: Any) -> Any:
-        return toplevel[
-            sentence[self.format_names("author")],
-            self.format_btitle(e, "title"),
-            sentence[
-                optional[words[field("type"), optional[join["n°\u00a0", field("number")]]]],
-                field("institution"),
-                optional_field("address"),
-                date,
-            ],
-            sentence[optional_field("note")],
-        ]
+        rapport = optional[words[field("type"), optional[join["n°\u00a0", field("number")]]]]
+        return self._notice(self.format_btitle(e, "title"),
+                            sentence[rapport, field("institution"), optional_field("address"), date])
 
 
 register_plugin("sphinxcontrib.bibtex.style.referencing", "auteur_annee", StyleAuteurAnnee)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from outils_livre import servir_statique
 from sphinx.application import Sphinx
-from sphinx.config import Config
 
 _SCRIPT = """document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("details > summary").forEach((resume) => {
@@ -45,13 +45,8 @@ def _dedoublonner(app: Sphinx, pagename: str, templatename: str, context: dict[s
     context["script_files"] = uniques
 
 
-def _ajouter_statique(app: Sphinx, config: Config) -> None:
-    config.html_static_path.append(str(Path(__file__).parent / "corrections_html_static"))
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("config-inited", _ajouter_statique)
+    servir_statique(app, Path(__file__).parent / "corrections_html_static", "corrections-html.css")
     app.connect("html-page-context", _dedoublonner, priority=900)
-    app.add_css_file("corrections-html.css")
     app.add_js_file(None, body=_SCRIPT)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,12 +28,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
+from outils_livre import lire_yaml, servir_statique
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -59,14 +58,7 @@ class ErreurFiche(Exception):
 
 def lire_fiche(chemin: Path) -> dict[str, str | list[str]]:
     """Lit et vérifie un fichier YAML de fiche synthèse ; renvoie ses rubriques (texte ou liste de textes)."""
-    if not chemin.is_file():
-        raise ErreurFiche(f"fichier de fiche introuvable : {chemin}")
-    try:
-        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ErreurFiche(f"{chemin.name} : YAML illisible ({exc})") from None
-    except UnicodeDecodeError:
-        raise ErreurFiche(f"{chemin.name} : le fichier doit être encodé en UTF-8") from None
+    donnees = lire_yaml(chemin, ErreurFiche, "fiche")
     if not isinstance(donnees, dict):
         raise ErreurFiche(f"{chemin.name} : attendu un dictionnaire de rubriques (titre, quoi, pourquoi…)")
     if not isinstance(donnees.get("titre"), str) or not donnees["titre"].strip():
@@ -149,12 +141,7 @@ class FicheSynthese(SphinxDirective):
         return [table, *messages]
 
 
-def _ajouter_css(app: Sphinx, config: Config) -> None:
-    config.html_static_path.append(str(Path(__file__).parent / "fiche_synthese_static"))
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("fiche-synthese", FicheSynthese)
-    app.connect("config-inited", _ajouter_css)
-    app.add_css_file("fiche-synthese.css")
+    servir_statique(app, Path(__file__).parent / "fiche_synthese_static", "fiche-synthese.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

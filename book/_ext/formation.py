@@ -30,6 +30,7 @@ from typing import Any
 from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
+from outils_livre import servir_statique
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -291,16 +292,11 @@ def _retirer_liens(pages: list[Path]) -> None:
         retirer_entre(page, _DEBUT, _FIN)
 
 
-def _ajouter_statique(app: Sphinx, config: Any) -> None:
-    config.html_static_path.append(str(Path(__file__).parent / "formation_static"))
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("formation_supports_pdf", True, "html")
     app.add_directive("formation-vue-ensemble", VueEnsemble)
     app.add_directive("formation-module", PartieModule)
-    app.connect("config-inited", _ajouter_statique)
+    servir_statique(app, Path(__file__).parent / "formation_static", "formation.css")
     app.connect("build-finished", _imprimer_supports)
     app.connect("build-finished", _rediriger)
-    app.add_css_file("formation.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,18 +20,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from outils_livre import servir_statique
 from sphinx.application import Sphinx
-from sphinx.config import Config
 
 CLASSE = "objectifs"
 TITRE = "Objectifs d'apprentissage"
 
 
-def _ajouter_statique(app: Sphinx, config: Config) -> None:
-    config.html_static_path.append(str(Path(__file__).parent / "objectifs_static"))
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("config-inited", _ajouter_statique)
-    app.add_css_file("objectifs.css")
+    servir_statique(app, Path(__file__).parent / "objectifs_static", "objectifs.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

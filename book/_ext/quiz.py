@@ -34,8 +34,8 @@ from typing import Any
 
 import yaml
 from docutils import nodes
+from outils_livre import lire_yaml, servir_statique
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -107,14 +107,7 @@ def ecarts_quiz(donnees: Any) -> list[str]:
 
 def lire_quiz(chemin: Path) -> dict[str, Any]:
     """Lit un fichier de quiz et le contrôle ; lève :class:`ErreurQuiz` s'il n'est pas conforme."""
-    if not chemin.is_file():
-        raise ErreurQuiz(f"fichier de quiz introuvable : {chemin}")
-    try:
-        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ErreurQuiz(f"{chemin.name} : YAML illisible ({exc})") from None
-    except UnicodeDecodeError:
-        raise ErreurQuiz(f"{chemin.name} : le fichier doit être encodé en UTF-8") from None
+    donnees = lire_yaml(chemin, ErreurQuiz, "quiz")
     ecarts = ecarts_quiz(donnees)
     if ecarts:
         raise ErreurQuiz(f"{chemin.name} : " + " ; ".join(ecarts))
@@ -357,10 +350,6 @@ class QuizHorsHtml(SphinxPostTransform):
                 paragraphe.insert(0, case)
 
 
-def _ajouter_css(app: Sphinx, config: Config) -> None:
-    config.html_static_path.append(str(DOSSIER / "quiz_static"))
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(quiz_details, html=(_visiter_details, _quitter_details))
     app.add_node(quiz_summary, html=(_visiter_summary, _quitter_summary))
@@ -368,6 +357,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("quiz", Quiz)
     app.add_post_transform(ResoudreRenvois)
     app.add_post_transform(QuizHorsHtml)
-    app.connect("config-inited", _ajouter_css)
-    app.add_css_file("quiz.css")
+    servir_statique(app, DOSSIER / "quiz_static", "quiz.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

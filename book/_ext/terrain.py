@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 from docutils import nodes
+from outils_livre import servir_statique
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
@@ -241,16 +241,11 @@ def _retirer_bloc(page: Path) -> None:
     retirer_entre(page, _DEBUT_BLOC, _FIN_BLOC)
 
 
-def _ajouter_statique(app: Sphinx, config: Config) -> None:
-    config.html_static_path.append(str(Path(__file__).parent / "terrain_static"))
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("terrain_pdf", True, "html")
-    app.connect("config-inited", _ajouter_statique)
+    servir_statique(app, Path(__file__).parent / "terrain_static", "terrain.css")
     app.connect("html-page-context", _alleger, priority=950)
     app.connect("build-finished", _finir_livre)
     app.add_post_transform(ReplierLeCode)
     app.add_post_transform(TexteAlternatif)
-    app.add_css_file("terrain.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

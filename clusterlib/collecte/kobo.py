@@ -634,6 +634,16 @@ class _Fusion:
 
     # Relations -------------------------------------------------------------------------------------
 
+    def _compter(self, table: str, ancienne: dict[str, str] | None, ligne: dict[str, str]) -> None:
+        """Compte au bilan une ligne importée dans ``table`` : ajoutée (pas d'``ancienne``), mise à jour
+        (une valeur change) ou inchangée."""
+        if ancienne is None:
+            self.bilan.ajoutes[table] += 1
+        elif any(ancienne.get(c, "") != ligne[c] for c in ligne):
+            self.bilan.mis_a_jour[table] += 1
+        else:
+            self.bilan.inchanges[table] += 1
+
     def _relations(self, s: _Soumission, enquete: str) -> dict[int, str]:
         """Remplace les relations de la soumission ; renvoie l'id du partenaire de chaque ligne gardée."""
         uuid = s.ligne.uuid
@@ -669,13 +679,7 @@ class _Fusion:
                                                   "elle est gardée telle quelle", ligne=int(numero)))
                 continue
             vues.add(cle)
-            ancienne = par_cle.pop(cle, None)
-            if ancienne is None:
-                self.bilan.ajoutes["relations"] += 1
-            elif any(ancienne.get(c, "") != ligne.get(c, "") for c in ligne):
-                self.bilan.mis_a_jour["relations"] += 1
-            else:
-                self.bilan.inchanges["relations"] += 1
+            self._compter("relations", par_cle.pop(cle, None), ligne)
             gardees.append(ligne)
         self.bilan.retires["relations"] += len(par_cle)
         self.relations.lignes = _remplacer(self.relations.lignes, uuid, gardees)
@@ -760,13 +764,7 @@ class _Fusion:
                 ligne.update({"campagne": campagne, "indicateur": ident, "score": str(note),
                               "justification": _texte(v.get(f"justif_{ident.replace('.', '_')}")),
                               "evaluateur": evaluateur, COLONNE_SOUMISSION: uuid})
-                ancienne = anciennes.pop(cle, None)
-                if ancienne is None:
-                    self.bilan.ajoutes["scores"] += 1
-                elif any(ancienne.get(c, "") != ligne[c] for c in ligne):
-                    self.bilan.mis_a_jour["scores"] += 1
-                else:
-                    self.bilan.inchanges["scores"] += 1
+                self._compter("scores", anciennes.pop(cle, None), ligne)
                 nouvelles.append(ligne)
             self.bilan.retires["scores"] += len(anciennes)
             self.scores.lignes = _remplacer(self.scores.lignes, uuid, nouvelles)

@@ -434,6 +434,19 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
     def ajoute(table: str, i: int, col: str, msg: str) -> None:
         p.append(_probleme_ligne(jeu, table, i, col, msg))
 
+    def premieres_lignes(table: str, nature: str) -> dict[str, int]:
+        """Chaque identifiant de ``table`` et l'indice de sa première ligne ; signale les doublons."""
+        vus: dict[str, int] = {}
+        for i, ident in enumerate(t[table]["id"]):
+            if pd.isna(ident):
+                continue
+            if ident in vus:
+                ajoute(table, i, "id", f"identifiant « {ident} » en double (déjà utilisé ligne "
+                       f"{jeu.lignes[table][vus[ident]]}) ; attendu : un identifiant unique par {nature}")
+            else:
+                vus[ident] = i
+        return vus
+
     ids: dict[str, int] = {}
     suggestions = _Suggestions([])
     if "acteurs" in t:
@@ -441,14 +454,7 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
         if acteurs.empty:
             p.append(Probleme(jeu.brutes["acteurs"].origine,
                               "aucun acteur ; attendu : au moins une ligne sous l'en-tête"))
-        for i, ident in enumerate(acteurs["id"]):
-            if pd.isna(ident):
-                continue
-            if ident in ids:
-                ajoute("acteurs", i, "id", f"identifiant « {ident} » en double (déjà utilisé ligne "
-                       f"{jeu.lignes['acteurs'][ids[ident]]}) ; attendu : un identifiant unique par acteur")
-            else:
-                ids[ident] = i
+        ids = premieres_lignes("acteurs", "acteur")
         suggestions = _Suggestions(list(ids))
         trop = acteurs["femmes"].gt(acteurs["effectif"]).fillna(False)
         for i in trop[trop].index:
@@ -539,15 +545,7 @@ def _regles(jeu: JeuValide, fiche_brute: FicheBrute | None) -> None:
 
     if "plan_actions" in t:
         plan = t["plan_actions"]
-        vus: dict[str, int] = {}
-        for i, ident in enumerate(plan["id"]):
-            if pd.isna(ident):
-                continue
-            if ident in vus:
-                ajoute("plan_actions", i, "id", f"identifiant « {ident} » en double (déjà utilisé ligne "
-                       f"{jeu.lignes['plan_actions'][vus[ident]]}) ; attendu : un identifiant unique par action")
-            else:
-                vus[ident] = i
+        premieres_lignes("plan_actions", "action")
         avant = (plan["fin"] < plan["debut"]).fillna(False)
         for i in avant[avant].index:
             ajoute("plan_actions", i, "fin", f"fin « {plan['fin'][i]} » avant le début « {plan['debut'][i]} » ; "

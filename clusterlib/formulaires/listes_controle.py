@@ -61,7 +61,21 @@ def _score(valeur: float) -> str:
     return "—" if math.isnan(valeur) else f"{valeur:.0f} %"
 
 
-class FormulaireListe:
+class _FormulaireReponses:
+    """Ce que partagent les formulaires à une réponse par élément : l'affichage dans le notebook et les réponses."""
+
+    widget: widgets.Widget
+    boutons: dict[str, widgets.RadioButtons]
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return mimebundle(self.widget, **kwargs)
+
+    def reponses(self) -> dict[str, str | None]:
+        """Les réponses saisies, ``{id: code}`` (``None`` pour un élément sans réponse)."""
+        return {i: b.value for i, b in self.boutons.items()}
+
+
+class FormulaireListe(_FormulaireReponses):
     """Le formulaire d'une liste de contrôle ; :meth:`resultat` donne la note en cours."""
 
     def __init__(self, nom: str, reponses: dict[str, Any] | None = None, chemin: str | Path | None = None,
@@ -95,13 +109,6 @@ class FormulaireListe:
         self.widget = widgets.VBox([entete, self.evaluateur, *blocs, self.resultat_html,
                                     widgets.HBox([self.bouton_enregistrer]), self.message])
         self._actualiser()
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return mimebundle(self.widget, **kwargs)
-
-    def reponses(self) -> dict[str, str | None]:
-        """Les réponses saisies, ``{id: code}`` (``None`` pour un élément sans réponse)."""
-        return {i: b.value for i, b in self.boutons.items()}
 
     def resultat(self) -> lc.ResultatListe:
         """La liste notée avec les réponses saisies."""
@@ -221,7 +228,7 @@ def formulaire_candidats(profil: str, notes: pd.DataFrame | None = None,
     return FormulaireCandidats(profil, notes, chemin)
 
 
-class FormulairePhase:
+class FormulairePhase(_FormulaireReponses):
     """Les indices des quatre phases, et le placement du cluster qui en découle."""
 
     def __init__(self, cluster: Cluster | None = None, reponses: dict[str, Any] | None = None) -> None:
@@ -261,13 +268,6 @@ class FormulairePhase:
                             "confirmez-les ou corrigez-les.</p>" if cluster is not None else "")),
             *blocs, self.resultat_html])
         self._actualiser()
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return mimebundle(self.widget, **kwargs)
-
-    def reponses(self) -> dict[str, str | None]:
-        """Les réponses saisies, ``{id: code}``."""
-        return {i: b.value for i, b in self.boutons.items()}
 
     def placement(self) -> lc.PlacementPhase:
         """Le placement calculé avec les réponses et justifications saisies."""

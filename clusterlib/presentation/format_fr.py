@@ -300,21 +300,23 @@ class _Typographe(HTMLParser):
         corrige = typographie(lu)
         self.morceaux.append(morceau if corrige == lu else html.escape(corrige, quote=False))
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def _recopier(self, balise: str) -> None:
+        """Recopie telle quelle une balise (ou un commentaire, une déclaration), après le texte en attente."""
         self._vider()
-        self.morceaux.append(self.get_starttag_text() or "")
+        self.morceaux.append(balise)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._recopier(self.get_starttag_text() or "")
         if tag in _VIDES:
             return
         classes = dict(attrs).get("class") or ""
         self.pile.append((tag, tag in _ELEMENTS_BRUTS or bool(_CLASSES_BRUTES.search(classes))))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._vider()
-        self.morceaux.append(self.get_starttag_text() or "")
+        self._recopier(self.get_starttag_text() or "")
 
     def handle_endtag(self, tag: str) -> None:
-        self._vider()
-        self.morceaux.append(f"</{tag}>")
+        self._recopier(f"</{tag}>")
         for i in range(len(self.pile) - 1, -1, -1):
             if self.pile[i][0] == tag:
                 del self.pile[i:]
@@ -330,20 +332,16 @@ class _Typographe(HTMLParser):
         self.texte.append(f"&#{name};")
 
     def handle_comment(self, data: str) -> None:
-        self._vider()
-        self.morceaux.append(f"<!--{data}-->")
+        self._recopier(f"<!--{data}-->")
 
     def handle_decl(self, decl: str) -> None:
-        self._vider()
-        self.morceaux.append(f"<!{decl}>")
+        self._recopier(f"<!{decl}>")
 
     def handle_pi(self, data: str) -> None:
-        self._vider()
-        self.morceaux.append(f"<?{data}>")
+        self._recopier(f"<?{data}>")
 
     def unknown_decl(self, data: str) -> None:
-        self._vider()
-        self.morceaux.append(f"<![{data}]>")
+        self._recopier(f"<![{data}]>")
 
 
 def typographie_html(document: str) -> str:

@@ -123,41 +123,39 @@ def table_comparaison_prealables(comparaison: pd.DataFrame) -> pd.DataFrame:
 # --- Indices des phases ---------------------------------------------------------------------------
 
 
+#: Les constats qui ne font que reprendre des faits : cas → phrase, où ``{nb}`` et ``{clé}`` sont
+#: remplacés par les faits du même nom.
+_CONSTATS_SIMPLES = {
+    "non_lisible": "Ne se lit pas dans les données : à apprécier en réunion.",
+    "ffom_absente": "Aucune analyse FFOM enregistrée.",
+    "reseau_sans_agregateur": ("{nb} relation(s) commerciale(s), mais pas encore d'agrégateur pour coordonner "
+                               "le réseau."),
+    "reseau_avec_agregateur": "{nb} relation(s) commerciale(s) ; agrégateur désigné.",
+    "coachs_absents": "Aucun coach déclaré dans la fiche du cluster.",
+    "plan_absent": "Pas de plan d'actions enregistré.",
+    "plan_realisees": "{nb} action(s) réalisée(s) sur {total} au plan.",
+    "marches_absents": "Aucun marché sous-régional ou international déclaré.",
+    "recherche_absente": "Aucune relation avec un acteur de la recherche.",
+    "recherche_liee": "{nb} relation(s) avec la recherche.",
+}
+
+
 def constat_indice(cas: str, faits: dict[str, Any]) -> str:
     """Ce que montrent les données pour un indice de phase (colonnes ``cas`` et ``faits`` de
     ``listes_controle.indices_phase``)."""
-    n = faits.get("nb")
-    if cas == "non_lisible":
-        return "Ne se lit pas dans les données : à apprécier en réunion."
-    if cas == "ffom_absente":
-        return "Aucune analyse FFOM enregistrée."
+    if cas in _CONSTATS_SIMPLES:
+        return _CONSTATS_SIMPLES[cas].format_map({"nb": faits.get("nb"), **faits})
     if cas == "ffom_presente":
-        return f"Analyse FFOM enregistrée : {n} élément(s), campagne(s) {', '.join(faits['campagnes'])}."
-    if cas == "reseau_sans_agregateur":
-        return f"{n} relation(s) commerciale(s), mais pas encore d'agrégateur pour coordonner le réseau."
-    if cas == "reseau_avec_agregateur":
-        return f"{n} relation(s) commerciale(s) ; agrégateur désigné."
-    if cas == "coachs_absents":
-        return "Aucun coach déclaré dans la fiche du cluster."
+        return f"Analyse FFOM enregistrée : {faits.get('nb')} élément(s), campagne(s) {', '.join(faits['campagnes'])}."
     if cas == "coachs_presents":
         return "Coachs : " + ", ".join(f"{nom} ({type_})" for nom, type_ in faits["coachs"]) + "."
-    if cas == "plan_absent":
-        return "Pas de plan d'actions enregistré."
-    if cas == "plan_realisees":
-        return f"{n} action(s) réalisée(s) sur {faits['total']} au plan."
     if cas == "envergure_absente":
         return f"Aucune action en cours ou réalisée d'au moins {faits['seuil'] / 1e6:g} millions de FCFA."
     if cas == "envergure_presente":
         return "Actions d'envergure : " + ", ".join(faits["actions"]) + "."
-    if cas == "marches_absents":
-        return "Aucun marché sous-régional ou international déclaré."
     if cas == "marches_presents":
         return "Marchés : " + ", ".join(
             f"{nom} ({referentiel.libelle('types_marche', type_).lower()})" for nom, type_ in faits["marches"]) + "."
-    if cas == "recherche_absente":
-        return "Aucune relation avec un acteur de la recherche."
-    if cas == "recherche_liee":
-        return f"{n} relation(s) avec la recherche."
     raise ValueError(f"cas d'indice « {cas} » inconnu")
 
 

@@ -37,24 +37,33 @@ def _mode(ponderee: bool, feminin: bool = False) -> str:
     return "pondérées par le volume" if feminin else "pondéré par le volume"
 
 
+#: Les raisons qui ne font que reprendre des faits : cas → phrase, où ``{campagne}`` et ``{clé}``
+#: sont remplacés par les faits du même nom.
+_RAISONS_SIMPLES = {
+    "sans_agregateur": "pas d'agrégateur déclaré dans la fiche",
+    "sans_performances": "pas de table performances",
+    "volumes_insuffisants": "il faut les volumes d'au moins deux des trois dernières campagnes",
+    "sans_comptes": "pas de table comptes",
+    "comptes_indisponibles": "calcul de la valeur ajoutée indisponible (module des comptes absent)",
+    "valeur_ajoutee_insuffisante": "il faut les comptes d'au moins deux des trois dernières campagnes",
+    "mesure_inconnue": "mesure « {mesure} » pas encore calculée par clusterlib",
+    "hors_campagne_relations": ("la table relations décrit la campagne en cours ({campagne_relations}) : "
+                                "pas de suggestion pour {campagne}"),
+    "performances_sans_campagne": "aucune livraison enregistrée pour {campagne} dans performances",
+    "volume_nul": "volume nul en {campagne} : variation impossible à calculer",
+    "conformite_absente": "taux de conformité non renseigné pour {campagne}",
+    "pertes_absentes": "pertes non renseignées pour {campagne}",
+    "comptes_sans_campagne": "aucun compte d'exploitation pour {campagne}",
+    "valeur_ajoutee_nulle_debut": "valeur ajoutée nulle ou négative en {campagne} : variation non calculable",
+    "valeur_ajoutee_totale_nulle": "valeur ajoutée totale nulle ou négative en {campagne}",
+}
+
+
 def raison_suggestion(cas: str, faits: dict[str, Any], valeur: float | None = None) -> str:
     """La raison d'une note suggérée (colonnes ``cas``, ``faits`` et ``valeur`` de ``suggestions``)."""
     campagne = faits.get("campagne")
-    simples = {
-        "sans_agregateur": "pas d'agrégateur déclaré dans la fiche",
-        "sans_performances": "pas de table performances",
-        "volumes_insuffisants": "il faut les volumes d'au moins deux des trois dernières campagnes",
-        "sans_comptes": "pas de table comptes",
-        "comptes_indisponibles": "calcul de la valeur ajoutée indisponible (module des comptes absent)",
-        "valeur_ajoutee_insuffisante": "il faut les comptes d'au moins deux des trois dernières campagnes",
-    }
-    if cas in simples:
-        return simples[cas]
-    if cas == "mesure_inconnue":
-        return f"mesure « {faits['mesure']} » pas encore calculée par clusterlib"
-    if cas == "hors_campagne_relations":
-        return (f"la table relations décrit la campagne en cours ({faits['campagne_relations']}) : "
-                f"pas de suggestion pour {campagne}")
+    if cas in _RAISONS_SIMPLES:
+        return _RAISONS_SIMPLES[cas].format_map({"campagne": campagne, **faits})
     if cas == "aucune_relation":
         return f"aucune relation dans le périmètre retenu ({_perimetre(faits)})"
     if cas == "part_contrat_ecrit":
@@ -66,10 +75,6 @@ def raison_suggestion(cas: str, faits: dict[str, Any], valeur: float | None = No
     if cas == "respect_contrats":
         return (f"respect moyen des contrats : {pourcentage(valeur)} ({_mode(faits['ponderee'])}, "
                 f"{faits['nb_relations']} relations sous contrat) ; {_perimetre(faits)}")
-    if cas == "performances_sans_campagne":
-        return f"aucune livraison enregistrée pour {campagne} dans performances"
-    if cas == "volume_nul":
-        return f"volume nul en {campagne} : variation impossible à calculer"
     if cas == "evolution_volumes":
         detail = ", ".join(f"{nombre(v, 1)} en {c}" for c, v in faits["totaux"])
         raison = f"volume livré ({faits['unite'] or 'sans unité'}) : {detail}, soit {_variation(faits['variation'])}"
@@ -78,8 +83,6 @@ def raison_suggestion(cas: str, faits: dict[str, Any], valeur: float | None = No
         if faits["recul_plafonne"]:
             raison += " ; un recul d'une campagne à la suivante ramène la suggestion à 3"
         return raison
-    if cas == "conformite_absente":
-        return f"taux de conformité non renseigné pour {campagne}"
     if cas == "conformite":
         raison = f"livraisons conformes en {campagne} : {pourcentage(valeur)} ({_mode(faits['ponderee'])})"
         if "campagne_precedente" in faits:
@@ -87,20 +90,12 @@ def raison_suggestion(cas: str, faits: dict[str, Any], valeur: float | None = No
             if faits["baisse_penalisee"]:
                 raison += " : la baisse retire un niveau"
         return raison
-    if cas == "pertes_absentes":
-        return f"pertes non renseignées pour {campagne}"
     if cas == "pertes":
         return (f"pertes de matière première en {campagne} : {pourcentage(valeur)} "
                 f"({_mode(faits['ponderee'], feminin=True)})")
-    if cas == "comptes_sans_campagne":
-        return f"aucun compte d'exploitation pour {campagne}"
-    if cas == "valeur_ajoutee_nulle_debut":
-        return f"valeur ajoutée nulle ou négative en {campagne} : variation non calculable"
     if cas == "evolution_valeur_ajoutee":
         detail = ", ".join(f"{nombre(v / 1e6, 1)} M FCFA en {c}" for c, v in faits["totaux"])
         return f"valeur ajoutée totale : {detail}, soit {_variation(faits['variation'])}"
-    if cas == "valeur_ajoutee_totale_nulle":
-        return f"valeur ajoutée totale nulle ou négative en {campagne}"
     if cas == "repartition_valeur_ajoutee":
         premier = referentiel.libelle("maillons", faits["maillon"])
         raison = f"le maillon {premier} capte {pourcentage(valeur)} de la valeur ajoutée en {campagne}"

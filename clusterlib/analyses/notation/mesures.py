@@ -184,14 +184,24 @@ def _moyenne_perf(perf: pd.DataFrame, campagne: str, colonne: str) -> tuple[floa
     return _moyenne_ponderee(lignes[colonne], poids)
 
 
-def _mesure_conformite(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
+def _moyenne_mesuree(cluster: Cluster, campagne: str, colonne: str, cas: str,
+                     cas_absent: str) -> tuple[pd.DataFrame | None, _Constat]:
+    """Les performances et la moyenne de ``colonne`` sur les livraisons de ``campagne`` (constat ``cas``,
+    faits ``campagne`` et ``ponderee``) ; sans mesure possible, ``None`` et le constat qui dit pourquoi."""
     perf, absent = _performances(cluster, campagne)
     if absent:
-        return absent
-    moyenne, ponderee = _moyenne_perf(perf, campagne, "taux_conformite")
+        return None, absent
+    moyenne, ponderee = _moyenne_perf(perf, campagne, colonne)
     if moyenne is None:
-        return _Constat(None, "conformite_absente", {"campagne": campagne})
-    faits: dict[str, Any] = {"campagne": campagne, "ponderee": ponderee}
+        return None, _Constat(None, cas_absent, {"campagne": campagne})
+    return perf, _Constat(moyenne, cas, {"campagne": campagne, "ponderee": ponderee})
+
+
+def _mesure_conformite(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
+    perf, constat = _moyenne_mesuree(cluster, campagne, "taux_conformite", "conformite", "conformite_absente")
+    if perf is None:
+        return constat
+    moyenne, faits = constat.valeur, dict(constat.faits)
     niv = niveau_seuils(moyenne, regle["seuils"], regle.get("sens", "croissant"))
     anterieures = [c for c in _fenetre(perf["campagne"], campagne) if c != campagne]
     for ancienne in anterieures:
@@ -207,13 +217,7 @@ def _mesure_conformite(cluster: Cluster, campagne: str, regle: dict[str, Any]) -
 
 
 def _mesure_pertes(cluster: Cluster, campagne: str, regle: dict[str, Any]) -> _Constat:
-    perf, absent = _performances(cluster, campagne)
-    if absent:
-        return absent
-    moyenne, ponderee = _moyenne_perf(perf, campagne, "pertes")
-    if moyenne is None:
-        return _Constat(None, "pertes_absentes", {"campagne": campagne})
-    return _Constat(moyenne, "pertes", {"campagne": campagne, "ponderee": ponderee})
+    return _moyenne_mesuree(cluster, campagne, "pertes", "pertes", "pertes_absentes")[1]
 
 
 def _comptes_par_maillon(cluster: Cluster) -> pd.DataFrame | None:

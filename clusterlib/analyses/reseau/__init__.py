@@ -17,49 +17,16 @@ regroupement sont des données : ``clusterlib/referentiel/cartographie.yml``.
 """
 
 from clusterlib.analyses.reseau._commun import referentiel_cartographie
-from clusterlib.analyses.reseau.carte import CarteReseau, reseau_carte
-from clusterlib.analyses.reseau.diagnostics import (
-    ReseauVide,
-    acteurs_isoles,
-    agregateur,
-    contractualisation,
-    couverture_appui,
-    dependance,
-    diagnostic_reseau,
-    maillons_manquants,
-    part_femmes,
-    reseau_vide,
-    synthese_reseau,
-)
-from clusterlib.analyses.reseau.graphe import (
-    exporter_gexf,
-    exporter_graphml,
-    exporter_table_relations,
-    graphe,
-    table_relations,
-)
-from clusterlib.analyses.reseau.prealables import prealables, synthese_prealables
+from clusterlib.analyses.reseau.carte import *  # noqa: F403
+from clusterlib.analyses.reseau.carte import __all__ as _noms_carte
+from clusterlib.analyses.reseau.diagnostics import *  # noqa: F403
+from clusterlib.analyses.reseau.diagnostics import __all__ as _noms_diagnostics
+from clusterlib.analyses.reseau.graphe import *  # noqa: F403
+from clusterlib.analyses.reseau.graphe import __all__ as _noms_graphe
+from clusterlib.analyses.reseau.prealables import *  # noqa: F403
+from clusterlib.analyses.reseau.prealables import __all__ as _noms_prealables
 
-__all__ = [
-    "CarteReseau",
-    "ReseauVide",
-    "acteurs_isoles",
-    "agregateur",
-    "contractualisation",
-    "couverture_appui",
-    "dependance",
-    "diagnostic_reseau",
-    "exporter_gexf",
-    "exporter_graphml",
-    "exporter_table_relations",
-    "graphe",
-    "maillons_manquants",
-    "part_femmes",
-    "prealables",
-    "referentiel_cartographie",
-    "reseau_carte",
-    "reseau_vide",
-    "synthese_prealables",
-    "synthese_reseau",
-    "table_relations",
-]
+# Les noms publics du sous-paquet : ceux que déclare chacun de ses modules, et le référentiel partagé,
+# par ordre alphabétique (l'ordre de la page de référence du livre).
+__all__ = ["referentiel_cartographie", *_noms_carte, *_noms_diagnostics, *_noms_graphe, *_noms_prealables]
+__all__.sort()
