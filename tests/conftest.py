@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 
 import clusterlib
+from clusterlib import referentiel
 from clusterlib.donnees import echantillons
+from clusterlib.donnees.validation import _dtype
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -122,6 +125,20 @@ def empreinte(dossier: Path) -> dict[str, tuple[str, int, int]]:
     return resultat
 
 
+# --- Tables en mémoire, typées comme après clusterlib.load ----------------------------------------
+
+
+def table(nom: str, lignes: Sequence[Sequence[Any]], colonnes: Sequence[str] | None = None) -> pd.DataFrame:
+    """La table ``nom`` faite de ``lignes`` (``None`` : cellule vide), chaque colonne au type que lui donne
+    le référentiel, comme après ``clusterlib.load`` (textes en ``str``, nombres en ``float64``, entiers
+    et années en ``Int64``) ; une colonne hors du référentiel (``cluster``) est du texte.
+    ``colonnes`` : celles des lignes, par défaut toutes celles du référentiel, dans son ordre."""
+    types = {c.nom: _dtype(c.type) for c in referentiel.colonnes(nom)}
+    noms = list(types) if colonnes is None else list(colonnes)
+    cadre = pd.DataFrame([list(ligne) for ligne in lignes], columns=noms)
+    return cadre.astype({c: types.get(c, "str") for c in noms})
+
+
 # --- Fixtures --------------------------------------------------------------------------------
 
 
@@ -162,8 +179,6 @@ def _chaines(valeur: Any) -> list[str]:
     """Toutes les chaînes portées par une valeur (résultat figé, tableau, dictionnaire, suite)."""
     import dataclasses
 
-    import pandas as pd
-
     if isinstance(valeur, str):
         return [valeur]
     if isinstance(valeur, pd.DataFrame):
@@ -182,8 +197,6 @@ def _chaines(valeur: Any) -> list[str]:
 @functools.cache
 def textes_du_referentiel() -> frozenset[str]:
     """Les chaînes des référentiels YAML (libellés, questions, avertissements), qu'une analyse peut reprendre."""
-    from clusterlib import referentiel
-
     return frozenset(c for nom in referentiel.fichiers() for c in _chaines(referentiel.lire(nom)))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
+import yaml
 
 from clusterlib.analyses.atelier import Agenda, ErreurAgenda, planning_atelier, referentiel_atelier
 
@@ -80,47 +82,20 @@ def test_agenda_tient_et_s_additionne(clusters: int, jours: int) -> None:
         assert "raccourcies" in agenda.remarques()[1]
 
 
-# Tableau 6 du guide, recopié à la main : (début, fin, séance ou pause, qui anime).
-TABLEAU_6 = {
-    1: [("09:00", "09:15", "ouverture", "organisateur"),        # créneau 09 h 00 – 10 h 30
-        ("09:15", "09:45", "lancement", "facilitateur"),
-        ("09:45", "10:30", "methodologie", "facilitateur"),
-        ("10:30", "11:00", "pause_cafe_matin", "organisateur"),  # seule pause café de 30 min
-        ("11:00", "12:00", "revue_diagnostic", "groupes"),
-        ("11:30", "13:00", "cartographie", "groupes"),           # commence pendant la revue
-        ("13:00", "14:00", "pause_dejeuner", "organisateur"),
-        ("14:00", "15:00", "restitution_cartographie", "groupes"),
-        ("15:00", "16:00", "forces_faiblesses", "groupes"),      # créneau 15 h 00 – 16 h 30
-        ("16:00", "16:30", "opportunites_menaces", "groupes"),
-        ("16:30", "16:45", "pause_cafe_apres_midi", "organisateur"),
-        ("16:45", "17:30", "restitution_ffom", "groupes")],
-    2: [("08:30", "08:45", "recapitulatif", "facilitateur"),    # créneau 08 h 30 – 09 h 30
-        ("08:45", "09:30", "vision", "groupes"),
-        ("09:30", "10:30", "changements", "groupes"),
-        ("10:30", "10:45", "pause_cafe_matin", "organisateur"),
-        ("10:45", "12:15", "changements", "groupes"),            # créneau 10 h 45 – 13 h 00
-        ("12:15", "13:00", "restitution_changements", "groupes"),
-        ("13:00", "14:00", "pause_dejeuner", "organisateur"),
-        ("14:00", "16:15", "actions_prioritaires", "groupes"),
-        ("16:15", "16:30", "pause_cafe_apres_midi", "organisateur"),
-        ("16:30", "17:30", "restitution_actions", "groupes")],
-    3: [("08:30", "08:45", "recapitulatif", "facilitateur"),    # créneau 08 h 30 – 10 h 00
-        ("08:45", "10:00", "plan_actions", "groupes"),
-        ("10:00", "10:30", "restitution_plan", "groupes"),
-        ("10:30", "10:45", "pause_cafe_matin", "organisateur"),
-        ("10:45", "12:00", "competences", "groupes"),            # créneau 10 h 45 – 12 h 30
-        ("12:00", "12:15", "coaching", "facilitateur"),
-        ("12:15", "12:30", "suite", "facilitateur"),
-        ("12:30", "12:45", "evaluation", "facilitateur"),        # créneau 12 h 30 – 13 h 00
-        ("12:45", "13:00", "cloture", "organisateur")],
-}
+def tableau_6() -> dict[int, list[tuple[str, str, str, str]]]:
+    """Le tableau 6 du guide, recopié à la main dans ``tests/atelier/tableau_6.yml`` :
+    ``{jour: [(début, fin, séance ou pause, qui anime), …]}``."""
+    contenu = yaml.safe_load((Path(__file__).parent / "atelier" / "tableau_6.yml").read_text(encoding="utf-8"))
+    return {jour: [tuple(ligne) for ligne in lignes] for jour, lignes in contenu.items()}
 
 
 def test_planning_par_defaut_reproduit_le_tableau_6() -> None:
     agenda = planning_atelier()
     assert agenda.parametres["deroule_guide"] is True
     s = agenda.seances
-    for jour, attendu in TABLEAU_6.items():
+    attendus = tableau_6()
+    assert sorted(s["jour"].unique()) == sorted(attendus) == [1, 2, 3]
+    for jour, attendu in attendus.items():
         du_jour = s[s["jour"] == jour]
         obtenu = list(zip(du_jour["debut"], du_jour["fin"], du_jour["code"], du_jour["role"], strict=True))
         assert obtenu == attendu, f"jour {jour}"

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import exemple
+from conftest import exemple, table
 from test_reseau import ACTEURS_MINI, ecrire_cluster
 
 import clusterlib
@@ -120,9 +120,7 @@ def _cluster_synthetique(n_producteurs: int, graine: int = 1) -> Cluster:
     lignes += [(f"C{k}", f"Commerçante {k}", "commercant", "individu", communes[k % 8], 1, 1) for k in range(12)]
     lignes += [(f"P{k}", f"Producteur {k}", "producteur", "individu", communes[k % 8], 1, int(k % 3 == 0))
                for k in range(n_producteurs)]
-    acteurs = pd.DataFrame(lignes, columns=["id", "nom", "maillon", "forme", "commune", "effectif", "femmes"])
-    acteurs = acteurs.astype({c: "str" for c in ("id", "nom", "maillon", "forme", "commune")}).astype(
-        {"effectif": "Int64", "femmes": "Int64"})
+    acteurs = table("acteurs", lignes, ["id", "nom", "maillon", "forme", "commune", "effectif", "femmes"])
     acteurs["latitude"] = np.nan
     acteurs["longitude"] = np.nan
     sources = [f"P{k}" for k in range(n_producteurs)]

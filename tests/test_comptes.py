@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ACTEURS, FICHE, NOMS_EXEMPLES, creer_cluster, exemple, phrases, textes_saisis
+from conftest import ACTEURS, NOMS_EXEMPLES, creer_cluster, exemple, phrases, table, textes_saisis
 from matplotlib.figure import Figure
 
 import clusterlib
@@ -22,37 +22,43 @@ from clusterlib.presentation import comptes as T
 
 COLONNES = ["campagne", "maillon", "poste", "categorie", "montant", "quantite", "prix_unitaire", "unite",
             "multiplicateur"]
-TEXTES = ["campagne", "maillon", "poste", "categorie", "unite"]
-
-
-def cadre(lignes: list[tuple], colonnes: list[str] = COLONNES) -> pd.DataFrame:
-    """Une table comptes typée comme après clusterlib.load (textes en str, nombres en float64)."""
-    df = pd.DataFrame(lignes, columns=colonnes)
-    for c in colonnes:
-        df[c] = df[c].astype("str") if c in TEXTES or c == "cluster" else df[c].astype("float64")
-    return df
-
-
 N = None  # cellule vide
+
+
+def cadre(lignes: list[tuple]) -> pd.DataFrame:
+    """Une table comptes de lignes complètes (``COLONNES``), typée comme après clusterlib.load."""
+    return table("comptes", lignes, COLONNES)
+
+
+def compte(campagne: str, maillon: str, multiplicateur: float | None = N,
+           **categories: dict[str, float | tuple[float, float, str]]) -> list[tuple]:
+    """Les lignes complètes du compte d'un maillon pour une campagne, catégorie par catégorie et
+    dans l'ordre écrit : ``categorie={poste: montant}`` ou ``{poste: (quantité, prix unitaire, unité)}``
+    (montant vide) ; le multiplicateur (``None`` : 1) vaut pour tout le compte."""
+    return [(campagne, maillon, poste, categorie,
+             *((N, *valeur) if isinstance(valeur, tuple) else (valeur, N, N, N)), multiplicateur)
+            for categorie, postes in categories.items() for poste, valeur in postes.items()]
+
+
 # Producteur type × 10 (multiplicateur) ; transformateur sans multiplicateur (= 1).
 LIGNES_MAIN = [
-    ("2025-2026", "producteur", "Paddy vendu à l'Union", "produit", N, 3000, 200, "kg", 10),
-    ("2025-2026", "producteur", "Semences", "consommation_intermediaire", 30000, N, N, N, 10),
-    ("2025-2026", "producteur", "Engrais NPK", "consommation_intermediaire", N, 4, 15000, "sac de 50 kg", 10),
-    ("2025-2026", "producteur", "Main-d'œuvre de récolte", "main_oeuvre", 150000, N, N, N, 10),
-    ("2025-2026", "producteur", "Intérêts du crédit", "frais_financiers", 10000, N, N, N, 10),
-    ("2025-2026", "producteur", "Cotisation", "impots_taxes", 5000, N, N, N, 10),
-    ("2025-2026", "producteur", "Amortissement du matériel", "amortissement", 20000, N, N, N, 10),
-    ("2025-2026", "producteur", "Location de la parcelle", "location_terre", 30000, N, N, N, 10),
-    ("2025-2026", "transformateur", "Riz étuvé vendu : supermarchés", "produit", N, 20, 600000, "tonne", N),
-    ("2025-2026", "transformateur", "Paddy acheté aux producteurs", "consommation_intermediaire", N, 30, 200000,
-     "tonne", N),
-    ("2025-2026", "transformateur", "Bois de chauffe", "consommation_intermediaire", 500000, N, N, N, N),
-    ("2025-2026", "transformateur", "Étuveuses", "main_oeuvre", 2000000, N, N, N, N),
-    ("2025-2026", "transformateur", "Intérêts", "frais_financiers", 300000, N, N, N, N),
-    ("2025-2026", "transformateur", "Patente", "impots_taxes", 200000, N, N, N, N),
-    ("2025-2026", "transformateur", "Amortissement des kits", "amortissement", 1000000, N, N, N, N),
-    ("2025-2026", "transformateur", "Appui du projet", "subvention", 500000, N, N, N, N),
+    *compte("2025-2026", "producteur", multiplicateur=10,
+            produit={"Paddy vendu à l'Union": (3000, 200, "kg")},
+            consommation_intermediaire={"Semences": 30000, "Engrais NPK": (4, 15000, "sac de 50 kg")},
+            main_oeuvre={"Main-d'œuvre de récolte": 150000},
+            frais_financiers={"Intérêts du crédit": 10000},
+            impots_taxes={"Cotisation": 5000},
+            amortissement={"Amortissement du matériel": 20000},
+            location_terre={"Location de la parcelle": 30000}),
+    *compte("2025-2026", "transformateur",
+            produit={"Riz étuvé vendu : supermarchés": (20, 600000, "tonne")},
+            consommation_intermediaire={"Paddy acheté aux producteurs": (30, 200000, "tonne"),
+                                        "Bois de chauffe": 500000},
+            main_oeuvre={"Étuveuses": 2000000},
+            frais_financiers={"Intérêts": 300000},
+            impots_taxes={"Patente": 200000},
+            amortissement={"Amortissement des kits": 1000000},
+            subvention={"Appui du projet": 500000}),
 ]
 # À la main :
 # producteur  : produit brut 3000×200×10 = 6 000 000 ; CI (30 000 + 4×15 000)×10 = 900 000 ;
@@ -264,7 +270,7 @@ def test_ecart_achats_superieurs_aux_ventes():
     lignes = [list(x) for x in LIGNES_MAIN]
     lignes[9][5] = 40  # 8 000 000 achetés pour 6 000 000 vendus
     alerte = controles([tuple(x) for x in lignes]).iloc[0]
-    assert "+33,3" in alerte["message"] or "33,3" in alerte["message"]
+    assert "diffèrent de 33,3\u202f%" in alerte["message"]  # positif : sans signe moins
     assert "achète aussi hors du cluster" in alerte["message"]
 
 
@@ -330,18 +336,20 @@ def test_poste_correspond():
     assert C.poste_correspond(postes, ["achat", "achete"]).tolist() == [True, False, True, False, False]
 
 
-@pytest.mark.parametrize(
-    ("poste", "nom", "cle"),
-    [
-        ("Riz étuvé vendu : Supermarchés de Cotonou", "Riz étuvé", "riz"),
-        ("Paddy acheté aux producteurs", "Paddy", "paddy"),
-        ("Achat de paddy", "paddy", "paddy"),
-        ("Jus d'ananas vendu : Hôtels", "Jus d'ananas", "jus"),
-        ("Ananas frais vendus (producteur type, 0,5 ha)", "Ananas frais", "ananas"),
-        ("Fromage de soja frit vendu (revendeuse type)", "Fromage de soja frit", "fromage"),
-    ],
-)
-def test_nom_et_cle_produit(poste, nom, cle):
+# Poste saisi : (nom du produit, clé du produit).
+PRODUITS_DES_POSTES = {
+    "Riz étuvé vendu : Supermarchés de Cotonou": ("Riz étuvé", "riz"),
+    "Paddy acheté aux producteurs": ("Paddy", "paddy"),
+    "Achat de paddy": ("paddy", "paddy"),
+    "Jus d'ananas vendu : Hôtels": ("Jus d'ananas", "jus"),
+    "Ananas frais vendus (producteur type, 0,5 ha)": ("Ananas frais", "ananas"),
+    "Fromage de soja frit vendu (revendeuse type)": ("Fromage de soja frit", "fromage"),
+}
+
+
+@pytest.mark.parametrize(("poste", "attendu"), PRODUITS_DES_POSTES.items())
+def test_nom_et_cle_produit(poste, attendu):
+    nom, cle = attendu
     assert C.nom_produit(poste) == nom
     assert C.cle_produit(poste) == cle
 
@@ -350,10 +358,7 @@ def test_nom_et_cle_produit(poste, nom, cle):
 
 
 def performances(lignes: list[tuple]) -> pd.DataFrame:
-    colonnes = ["campagne", "marche", "produit", "volume", "unite", "prix_moyen"]
-    df = pd.DataFrame(lignes, columns=colonnes)
-    return df.astype({c: "str" for c in ["campagne", "marche", "produit", "unite"]} | {"volume": "float64",
-                                                                                         "prix_moyen": "float64"})
+    return table("performances", lignes, ["campagne", "marche", "produit", "volume", "unite", "prix_moyen"])
 
 
 def test_part_producteurs_prix_final(comptes_main):
@@ -394,15 +399,12 @@ def test_compte_publie_vca4d_arachide_niger():
     taxes 240,6 ; intérêts 71,5 → résultat net 6 209,8 publié.
     """
     c = cadre([
-        ("2022-2023", "producteur", "Production d'arachide", "produit", 158_217.6, N, N, N, N),
-        ("2022-2023", "producteur", "Consommables", "consommation_intermediaire", 93_675.3, N, N, N, N),
-        ("2022-2023", "producteur", "Salaires", "main_oeuvre", 46_373.9, N, N, N, N),
-        ("2022-2023", "producteur", "Amortissement", "amortissement", 2_915.9, N, N, N, N),
-        ("2022-2023", "commercant", "Marge brute du grossiste (VA publiée)", "produit", 8_728.8, N, N, N, N),
-        ("2022-2023", "commercant", "Salaires", "main_oeuvre", 2_015.3, N, N, N, N),
-        ("2022-2023", "commercant", "Amortissement", "amortissement", 191.6, N, N, N, N),
-        ("2022-2023", "commercant", "Taxes", "impots_taxes", 240.6, N, N, N, N),
-        ("2022-2023", "commercant", "Intérêts", "frais_financiers", 71.5, N, N, N, N),
+        *compte("2022-2023", "producteur", produit={"Production d'arachide": 158_217.6},
+                consommation_intermediaire={"Consommables": 93_675.3}, main_oeuvre={"Salaires": 46_373.9},
+                amortissement={"Amortissement": 2_915.9}),
+        *compte("2022-2023", "commercant", produit={"Marge brute du grossiste (VA publiée)": 8_728.8},
+                main_oeuvre={"Salaires": 2_015.3}, amortissement={"Amortissement": 191.6},
+                impots_taxes={"Taxes": 240.6}, frais_financiers={"Intérêts": 71.5}),
     ])
     pm = C.comptes_par_maillon(c)
     exploitation, grossiste = ligne(pm, "producteur"), ligne(pm, "commercant")
@@ -490,7 +492,10 @@ def test_analyser_comptes(cluster_main):
         effectifs[r[2]] += int(r[5])
     assert a.revenus.set_index("maillon")["effectif"].to_dict() == {
         "producteur": effectifs["producteur"], "transformateur": effectifs["transformateur"]}
-    assert FICHE["filiere"] == "riz"
+    # Gini entre maillons : revenus par personne 2 950 000 / 65 et 2 500 000 / 350 ; revenu total
+    # 5 450 000 pour 415 personnes ; Σ pᵢpⱼ|xᵢ−xⱼ| / (2 P² x̄) = (350 × 2 950 000 − 65 × 2 500 000) / (415 × 5 450 000).
+    assert (effectifs["producteur"], effectifs["transformateur"]) == (65, 350)
+    assert a.gini == pytest.approx((350 * 2_950_000 - 65 * 2_500_000) / (415 * 5_450_000))
 
 
 def test_compte_presentation(comptes_main):

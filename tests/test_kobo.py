@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import RELATIONS, creer_cluster, texte_csv
 
 import clusterlib
 from clusterlib import cli
@@ -38,22 +39,20 @@ def _empreinte(dossier: Path) -> dict[str, str]:
 
 def _jeu_a_la_main(dossier: Path) -> Path:
     """Un petit cluster saisi à la main (CSV point-virgule, comme un Excel français)."""
-    dossier.mkdir(parents=True)
-    (dossier / "cluster.yml").write_text(
-        "id: riz-glazoue\nnom: Cluster riz étuvé de Glazoué\nfiliere: riz\ncampagne: 2025-2026\nagregateur: T01\n",
-        encoding="utf-8")
-    (dossier / "acteurs.csv").write_text(
-        "id;nom;maillon;forme;commune;effectif;femmes\n"
-        "T01;Union des étuveuses de riz de Glazoué;transformateur;union;Glazoué;412;\n"
-        "P01;Coopérative de Lèma;producteur;cooperative;Dassa-Zoumè;58;20\n"
-        "P02;Coopérative d'Assanté;producteur;cooperative;Glazoué;64;22\n", encoding="utf-8")
-    (dossier / "relations.csv").write_text(
-        "source;cible;type;contrat;respect;volume;unite;prix_unitaire;depuis\n"
-        "P01;T01;produit;ecrit;92;81;tonne;205 000;2018\n", encoding="utf-8")
-    (dossier / "scores.csv").write_text(
-        "campagne;indicateur;score;justification;evaluateur\n"
-        "2025-2026;1.1;2;Saisie à la main;Coach externe\n", encoding="utf-8")
-    return dossier
+    fiche = {"id": "riz-glazoue", "nom": "Cluster riz étuvé de Glazoué", "filiere": "riz", "campagne": "2025-2026",
+             "agregateur": "T01"}
+    return creer_cluster(
+        dossier, fiche,
+        acteurs=texte_csv([["id", "nom", "maillon", "forme", "commune", "effectif", "femmes"],
+                           ["T01", "Union des étuveuses de riz de Glazoué", "transformateur", "union", "Glazoué", "412",
+                            ""],
+                           ["P01", "Coopérative de Lèma", "producteur", "cooperative", "Dassa-Zoumè", "58", "20"],
+                           ["P02", "Coopérative d'Assanté", "producteur", "cooperative", "Glazoué", "64", "22"]],
+                          sep=";"),
+        relations=texte_csv([RELATIONS[0], ["P01", "T01", "produit", "ecrit", "92", "81", "tonne", "205 000", "2018"]],
+                            sep=";"),
+        scores=texte_csv([["campagne", "indicateur", "score", "justification", "evaluateur"],
+                          ["2025-2026", "1.1", "2", "Saisie à la main", "Coach externe"]], sep=";"))
 
 
 def _lignes_csv(chemin: Path) -> list[str]:

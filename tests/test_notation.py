@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import NOMS_EXEMPLES, exemple, phrases
+from conftest import NOMS_EXEMPLES, exemple, phrases, table
 
 from clusterlib import referentiel
 from clusterlib.analyses import notation
@@ -32,9 +32,8 @@ def suggestions_redigees(cluster: Cluster, campagne: str | None = None) -> pd.Da
 
 
 def _notes(lignes: list[tuple[str, str, int, str]]) -> pd.DataFrame:
-    cadre = pd.DataFrame(lignes, columns=["campagne", "indicateur", "score", "evaluateur"])
-    cadre["justification"] = "fait observé"
-    return cadre.astype({"campagne": "str", "indicateur": "str", "score": "Int64", "evaluateur": "str"})
+    return table("scores", [(*ligne, "fait observé") for ligne in lignes],
+                 ["campagne", "indicateur", "score", "evaluateur", "justification"])
 
 
 @pytest.fixture

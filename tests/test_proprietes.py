@@ -18,11 +18,12 @@ qui échoue devient un cas du corpus ``tests/donnees_invalides/``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -68,15 +69,21 @@ NOMBRES = st.one_of(
 )
 
 
-def _copie(nom: str, dossier: Path) -> Path:
-    cible = dossier / "jeu"
-    if nom.endswith(".xlsx"):
-        cible.mkdir()
-        cible = cible / nom
-        shutil.copy(EXEMPLES / nom, cible)
-    else:
-        shutil.copytree(EXEMPLES / nom, cible)
-    return cible
+@contextlib.contextmanager
+def _copie(nom: str) -> Iterator[Path]:
+    """Une copie jetable de l'exemple ``nom`` (dossier, ou classeur dans un dossier), effacée à la sortie."""
+    dossier = Path(tempfile.mkdtemp(prefix="proprietes_"))
+    try:
+        cible = dossier / "jeu"
+        if nom.endswith(".xlsx"):
+            cible.mkdir()
+            cible = cible / nom
+            shutil.copy(EXEMPLES / nom, cible)
+        else:
+            shutil.copytree(EXEMPLES / nom, cible)
+        yield cible
+    finally:
+        shutil.rmtree(dossier)
 
 
 def _verifier(jeu: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,10 +111,6 @@ def _verifier(jeu: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert empreinte(racine) == avant
 
 
-def _travail() -> Path:
-    return Path(tempfile.mkdtemp(prefix="proprietes_"))
-
-
 # --- Octets et encodages ------------------------------------------------------------------------
 
 
@@ -116,9 +119,7 @@ def _travail() -> Path:
        mode=st.sampled_from(["remplacer", "couper", "inserer"]))
 def test_octets_abimes(exemple: str, fichier: str, position: float, octets: bytes, mode: str,
                        capsys: pytest.CaptureFixture[str]) -> None:
-    dossier = _travail()
-    try:
-        jeu = _copie(exemple, dossier)
+    with _copie(exemple) as jeu:
         chemin = jeu / fichier
         contenu = chemin.read_bytes()
         i = int(position * len(contenu))
@@ -130,8 +131,6 @@ def test_octets_abimes(exemple: str, fichier: str, position: float, octets: byte
             contenu = contenu[:i] + octets + contenu[i + len(octets):]
         chemin.write_bytes(contenu)
         _verifier(jeu, capsys)
-    finally:
-        shutil.rmtree(dossier)
 
 
 @given(exemple=st.sampled_from(DOSSIERS), fichier=st.sampled_from(("cluster.yml", *TABLES)),
@@ -139,15 +138,11 @@ def test_octets_abimes(exemple: str, fichier: str, position: float, octets: byte
        fin=st.sampled_from(["\n", "\r\n", "\r"]))
 def test_encodages_et_fins_de_ligne(exemple: str, fichier: str, encodage: str, fin: str,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    dossier = _travail()
-    try:
-        jeu = _copie(exemple, dossier)
+    with _copie(exemple) as jeu:
         chemin = jeu / fichier
         texte = chemin.read_text(encoding="utf-8").replace("\n", fin)
         chemin.write_bytes(texte.encode(encodage, errors="replace"))
         _verifier(jeu, capsys)
-    finally:
-        shutil.rmtree(dossier)
 
 
 # --- Cellules : nombres, identifiants, texte libre -------------------------------------------------
@@ -160,9 +155,7 @@ def test_cellule_remplacee(exemple: str, fichier: str, ligne: int, colonne: int,
     import csv
     import io
 
-    dossier = _travail()
-    try:
-        jeu = _copie(exemple, dossier)
+    with _copie(exemple) as jeu:
         chemin = jeu / fichier
         lignes = list(csv.reader(io.StringIO(chemin.read_text(encoding="utf-8"), newline="")))
         i = ligne % len(lignes)
@@ -172,8 +165,6 @@ def test_cellule_remplacee(exemple: str, fichier: str, ligne: int, colonne: int,
         csv.writer(sortie, lineterminator="\n").writerows(lignes)
         chemin.write_text(sortie.getvalue(), encoding="utf-8")
         _verifier(jeu, capsys)
-    finally:
-        shutil.rmtree(dossier)
 
 
 # --- YAML ----------------------------------------------------------------------------------------
@@ -201,16 +192,12 @@ _PIEGES_YAML: list[Callable[[int], str]] = [
 @given(exemple=st.sampled_from(DOSSIERS), piege=st.sampled_from(range(len(_PIEGES_YAML))), force=st.integers(1, 10),
        place=st.sampled_from(["fin", "debut", "seul"]))
 def test_yaml_piege(exemple: str, piege: int, force: int, place: str, capsys: pytest.CaptureFixture[str]) -> None:
-    dossier = _travail()
-    try:
-        jeu = _copie(exemple, dossier)
+    with _copie(exemple) as jeu:
         fiche = jeu / "cluster.yml"
         ajout = _PIEGES_YAML[piege](force)
         texte = fiche.read_text(encoding="utf-8")
         fiche.write_text({"fin": texte + ajout, "debut": ajout + texte, "seul": ajout}[place], encoding="utf-8")
         _verifier(jeu, capsys)
-    finally:
-        shutil.rmtree(dossier)
 
 
 # --- Classeurs -------------------------------------------------------------------------------------
@@ -222,9 +209,7 @@ def test_yaml_piege(exemple: str, piege: int, force: int, place: str, capsys: py
        valeur=st.one_of(TEXTES, NOMBRES), ligne=st.integers(1, 20), colonne=st.integers(1, 10))
 def test_classeur_mute(feuille: str, operation: str, valeur: str, ligne: int, colonne: int,
                        capsys: pytest.CaptureFixture[str]) -> None:
-    dossier = _travail()
-    try:
-        jeu = _copie(CLASSEUR.name, dossier)
+    with _copie(CLASSEUR.name) as jeu:
         classeur = openpyxl.load_workbook(jeu)
         if feuille in classeur.sheetnames:
             ws = classeur[feuille]
@@ -257,8 +242,6 @@ def test_classeur_mute(feuille: str, operation: str, valeur: str, ligne: int, co
             classeur[classeur.sheetnames[0]].sheet_state = "visible"  # Excel exige une feuille visible
         classeur.save(jeu)
         _verifier(jeu, capsys)
-    finally:
-        shutil.rmtree(dossier)
 
 
 # --- Noms de fichiers ------------------------------------------------------------------------------
@@ -269,12 +252,8 @@ def test_classeur_mute(feuille: str, operation: str, valeur: str, ligne: int, co
                                 "cluster.YML", "~$acteurs.csv", ".acteurs.csv", "acteurs.csv.bak", "acteurs.txt",
                                 "acteurs.tsv"]))
 def test_fichier_renomme(exemple: str, fichier: str, nouveau: str, capsys: pytest.CaptureFixture[str]) -> None:
-    dossier = _travail()
-    try:
-        jeu = _copie(exemple, dossier)
+    with _copie(exemple) as jeu:
         cible = jeu / nouveau
         if not cible.exists():
             (jeu / fichier).rename(cible)
         _verifier(jeu, capsys)
-    finally:
-        shutil.rmtree(dossier)

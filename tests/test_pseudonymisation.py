@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import creer_cluster, ecrire
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -59,35 +60,30 @@ def _traces(sortie: Path | str, personnes: list[str]) -> list[str]:
 
 
 def _jeu(dossier: Path) -> Path:
-    dossier.mkdir(parents=True)
-    (dossier / "cluster.yml").write_text(
+    """Un jeu où des personnes sont nommées partout : fiche, acteurs, notes, réponses de collecte."""
+    creer_cluster(
+        dossier,
         "id: riz-test\nnom: Cluster riz de test\nfiliere: riz\ncampagne: 2025-2026\nagregateur: T01\n"
         "structure_promotion: ATDA, contact 97 00 11 22\n"
         "coachs:\n  - {nom: Awa Dossou, type: externe}\n  - {nom: Koffi Agbo, type: interne}\n",
-        encoding="utf-8")
-    (dossier / "acteurs.csv").write_text(
-        "id,nom,maillon,forme,commune,effectif,femmes,latitude,longitude\n"
-        "T01,Union des étuveuses de Glazoué,transformateur,union,Glazoué,412,398,7.97,2.24\n"
-        '"P01","Sidonie Sossa, riziculture à Glazoué",producteur,individu,Glazoué,1,1,7.9,2.2\n'
-        "P02,Romaric Olou,producteur,individu,Savè,1,0,,\n"
-        "C01,Ets Romaric Olou et fils,commercant,entreprise,Savè,3,1,,\n", encoding="utf-8")
-    (dossier / "relations.csv").write_text(
-        "source,cible,type,contrat,respect,volume,unite,prix_unitaire,depuis\n"
-        "P01,T01,produit,ecrit,90,12.5,tonne,205000,2019\nP02,T01,produit,aucun,,97123456,kg,190,2020\n",
-        encoding="utf-8")
-    (dossier / "scores.csv").write_text(
-        "campagne,indicateur,score,justification,evaluateur\n"
-        "2025-2026,3.1,3,\"Contrat signé par Sidonie Sossa (tél. +229 01 97 12 34 56) pour 25000000 FCFA\","
-        "Coach externe\n"
-        "2025-2026,3.1,2,Vu le 2025-11-12 avec SIDONIE SOSSA ; budget 12 500 000,Awa Dossou\n"
-        "2025-2026,1.1,2,Réunion du 12.11.2025,Représentant des producteurs\n", encoding="utf-8")
-    (dossier / "reponses_collecte.csv").write_text(
-        "soumission,fiche,acteur,partenaire,annexe,question,libelle,reponse\n"
-        "u1,organisation_producteurs,P01,,,repondant,Nom de la personne qui répond,Jean Houngbo\n"
-        "u1,organisation_producteurs,P01,,,telephone,Son numéro de téléphone,0197123456\n"
-        "u1,organisation_producteurs,P01,,OP 2.5,contrat_vente_bilan,Bilan,Jean Houngbo signe pour l'OP\n",
-        encoding="utf-8")
-    (dossier / "notes_terrain.docx").write_bytes(b"PK\x03\x04")
+        acteurs="id,nom,maillon,forme,commune,effectif,femmes,latitude,longitude\n"
+                "T01,Union des étuveuses de Glazoué,transformateur,union,Glazoué,412,398,7.97,2.24\n"
+                '"P01","Sidonie Sossa, riziculture à Glazoué",producteur,individu,Glazoué,1,1,7.9,2.2\n'
+                "P02,Romaric Olou,producteur,individu,Savè,1,0,,\n"
+                "C01,Ets Romaric Olou et fils,commercant,entreprise,Savè,3,1,,\n",
+        relations="source,cible,type,contrat,respect,volume,unite,prix_unitaire,depuis\n"
+                  "P01,T01,produit,ecrit,90,12.5,tonne,205000,2019\nP02,T01,produit,aucun,,97123456,kg,190,2020\n",
+        scores="campagne,indicateur,score,justification,evaluateur\n"
+               "2025-2026,3.1,3,\"Contrat signé par Sidonie Sossa (tél. +229 01 97 12 34 56) pour 25000000 FCFA\","
+               "Coach externe\n"
+               "2025-2026,3.1,2,Vu le 2025-11-12 avec SIDONIE SOSSA ; budget 12 500 000,Awa Dossou\n"
+               "2025-2026,1.1,2,Réunion du 12.11.2025,Représentant des producteurs\n",
+        reponses_collecte="soumission,fiche,acteur,partenaire,annexe,question,libelle,reponse\n"
+                          "u1,organisation_producteurs,P01,,,repondant,Nom de la personne qui répond,Jean Houngbo\n"
+                          "u1,organisation_producteurs,P01,,,telephone,Son numéro de téléphone,0197123456\n"
+                          "u1,organisation_producteurs,P01,,OP 2.5,contrat_vente_bilan,Bilan,"
+                          "Jean Houngbo signe pour l'OP\n")
+    ecrire(dossier / "notes_terrain.docx", b"PK\x03\x04")
     return dossier
 
 
@@ -282,27 +278,20 @@ def test_ligne_de_commande(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def _jeu_fuites(dossier: Path, justification: str, evaluateur: str = "Coach externe",
                 lignes_reponses: str = "") -> Path:
     """Un jeu où Félicité Kponou (productrice) et le coach Brice Ahouandjinou sont des personnes connues."""
-    dossier.mkdir(parents=True)
-    (dossier / "cluster.yml").write_text(
+    return creer_cluster(
+        dossier,
         "id: riz-fuites\nnom: Cluster riz de test\nfiliere: riz\ncampagne: 2025-2026\nagregateur: T01\n"
-        "coachs:\n  - {nom: Brice Ahouandjinou, type: externe}\n", encoding="utf-8")
-    (dossier / "acteurs.csv").write_text(
-        "id,nom,maillon,forme,commune,effectif,femmes,latitude,longitude\n"
-        "T01,Union des étuveuses de Glazoué,transformateur,union,Glazoué,412,398,7.973112,2.242934\n"
-        "P01,\"Félicité Kponou, riziculture à Glazoué\",producteur,individu,Glazoué,1,1,7.912345,2.201987\n"
-        "P02,Paul Savalou,producteur,individu,Savalou,1,0,\"7,93456\",\"1,97531\"\n", encoding="utf-8")
-    (dossier / "relations.csv").write_text(
-        "source,cible,type,contrat,respect,volume,unite,prix_unitaire,depuis\n"
-        "P01,T01,produit,ecrit,90,12.5,tonne,205000,2019\nP02,T01,produit,aucun,,3,tonne,190000,2020\n",
-        encoding="utf-8")
-    (dossier / "scores.csv").write_text(
-        "campagne,indicateur,score,justification,evaluateur\n"
-        f'2025-2026,3.1,3,"{justification}",{evaluateur}\n', encoding="utf-8")
-    if lignes_reponses:
-        (dossier / "reponses_collecte.csv").write_text(
-            "soumission,fiche,acteur,partenaire,annexe,question,libelle,reponse\n" + lignes_reponses,
-            encoding="utf-8")
-    return dossier
+        "coachs:\n  - {nom: Brice Ahouandjinou, type: externe}\n",
+        acteurs="id,nom,maillon,forme,commune,effectif,femmes,latitude,longitude\n"
+                "T01,Union des étuveuses de Glazoué,transformateur,union,Glazoué,412,398,7.973112,2.242934\n"
+                "P01,\"Félicité Kponou, riziculture à Glazoué\",producteur,individu,Glazoué,1,1,7.912345,2.201987\n"
+                "P02,Paul Savalou,producteur,individu,Savalou,1,0,\"7,93456\",\"1,97531\"\n",
+        relations="source,cible,type,contrat,respect,volume,unite,prix_unitaire,depuis\n"
+                  "P01,T01,produit,ecrit,90,12.5,tonne,205000,2019\nP02,T01,produit,aucun,,3,tonne,190000,2020\n",
+        scores="campagne,indicateur,score,justification,evaluateur\n"
+               f'2025-2026,3.1,3,"{justification}",{evaluateur}\n',
+        reponses_collecte=("soumission,fiche,acteur,partenaire,annexe,question,libelle,reponse\n" + lignes_reponses
+                           if lignes_reponses else None))
 
 
 def _pseudonymiser_texte(tmp_path: Path, justification: str, **kwargs: str) -> tuple[Path, Pseudonymiseur]:
@@ -398,12 +387,17 @@ def test_sortie_en_classeur_sans_fuite(tmp_path: Path) -> None:
 # --- La règle des parties de noms : pas de faux positifs ------------------------------------------------
 
 
-def test_parties_courtes_et_mots_courants() -> None:
+def _connaissant(*personnes: str) -> tuple[Pseudonymiseur, list[str]]:
+    """Un pseudonymiseur à qui ces personnes sont déclarées, et leurs pseudonymes dans le même ordre."""
     p = Pseudonymiseur(CLE)
-    p.ajouter_nom("Félicité Bio")
-    p.ajouter_nom("Bi Tra")
-    p.ajouter_nom("Marie-Claire da Silva")
-    bio, tra, silva = p.personne("Félicité Bio"), p.personne("Bi Tra"), p.personne("Marie Claire da Silva")
+    for personne in personnes:
+        p.ajouter_nom(personne)
+    return p, [p.personne(personne) for personne in personnes]
+
+
+def test_parties_courtes_et_mots_courants() -> None:
+    p, (bio, tra, _) = _connaissant("Félicité Bio", "Bi Tra", "Marie-Claire da Silva")
+    silva = p.personne("Marie Claire da Silva")
     # Mots courants et parties de moins de 3 lettres : jamais remplacés seuls.
     for texte in ("la félicité des producteurs", "riz bio de Glazoué", "Bio certifié", "Bi a livré",
                   "claire et nette", "vendu par la coopérative", "da"):
@@ -440,19 +434,13 @@ def test_organisation_au_nom_d_une_personne(tmp_path: Path) -> None:
 
 
 def test_noms_a_apostrophe_ou_trait_d_union() -> None:
-    p = Pseudonymiseur(CLE)
-    p.ajouter_nom("N'Dah Kouassi")
-    p.ajouter_nom("Marie-Claire Hounkpè")
-    ndah, marie = p.personne("N'Dah Kouassi"), p.personne("Marie-Claire Hounkpè")
+    p, (ndah, marie) = _connaissant("N'Dah Kouassi", "Marie-Claire Hounkpè")
     assert p.remplacer("chez N’Dah, puis NDAH KOUASSI et Ndah") == f"chez {ndah}, puis {ndah} et {ndah}"
     assert p.remplacer("Marieclaire HOUNKPE") == marie
 
 
 def test_nom_de_famille_partage() -> None:
-    p = Pseudonymiseur(CLE)
-    p.ajouter_nom("Félicité Kponou")
-    p.ajouter_nom("Jean Kponou")
-    felicite, jean = p.personne("Félicité Kponou"), p.personne("Jean Kponou")
+    p, (felicite, jean) = _connaissant("Félicité Kponou", "Jean Kponou")
     assert p.remplacer("Jean KPONOU et Kponou Félicité") == f"{jean} et {felicite}"
     commun = p.remplacer("Mme Kponou")
     assert commun.startswith("Personne ") and commun not in (felicite, jean)

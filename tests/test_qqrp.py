@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import NOMS_EXEMPLES, exemple, phrases, textes_saisis
+from conftest import NOMS_EXEMPLES, exemple, phrases, table, textes_saisis
 from matplotlib.figure import Figure
 
 import clusterlib
@@ -20,14 +20,7 @@ COLONNES = ["campagne", "marche", "produit", "volume", "unite", "prix_moyen", "t
 
 
 def perf(lignes: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(lignes, columns=COLONNES)
-    for c in ["campagne", "marche", "produit", "unite"]:
-        df[c] = df[c].astype("str")
-    for c in ["volume", "prix_moyen", "taux_conformite", "pertes"]:
-        df[c] = df[c].astype("float64")
-    for c in ["livraisons_prevues", "livraisons_a_temps"]:
-        df[c] = df[c].astype("Int64")
-    return df
+    return table("performances", lignes, COLONNES)
 
 
 LIGNES = [

@@ -187,29 +187,30 @@ def test_verifier_sortie_accepte_une_sortie_a_part(tmp_path: Path) -> None:
 # --- Marque des rapports, dossier de sortie -----------------------------------------------------
 
 
+def _lot_refuse(tmp_path: Path, donnees: Path, dossier: Path) -> str:
+    """Le lot de ``donnees`` vers le dossier de rapports où ``dossier`` est déjà : le rapport échoue
+    et ``dossier`` reste tel quel (octets et dates) ; renvoie le message de l'échec."""
+    vieillir(dossier)
+    avant = empreinte(dossier)
+    (r,) = rapports.executer_lot([donnees], dossier.parent, notebook=notebook_essai(tmp_path, "pass"))
+    assert r.etat == "echec"
+    assert empreinte(dossier) == avant
+    return r.messages[0]
+
+
 def test_dossier_sans_marque_jamais_remplace(tmp_path: Path) -> None:
     donnees = creer_cluster(tmp_path / "c")
-    sortie = tmp_path / "rapports"
-    a_moi = sortie / "riz-test"
+    a_moi = tmp_path / "rapports" / "riz-test"
     a_moi.mkdir(parents=True)
     (a_moi / "notes.docx").write_bytes(b"mes notes")
-    vieillir(a_moi)
-    avant = empreinte(a_moi)
-    (r,) = rapports.executer_lot([donnees], sortie, notebook=notebook_essai(tmp_path, "pass"))
-    assert r.etat == "echec" and "ne porte pas la marque d'un rapport de clusterlib" in r.messages[0]
-    assert empreinte(a_moi) == avant
+    assert "ne porte pas la marque d'un rapport de clusterlib" in _lot_refuse(tmp_path, donnees, a_moi)
 
 
 def test_rapport_marque_avec_fichiers_etrangers_garde(tmp_path: Path) -> None:
     donnees = creer_cluster(tmp_path / "c")
-    sortie = tmp_path / "rapports"
-    dossier = _rapport_marque(sortie, donnees)
+    dossier = _rapport_marque(tmp_path / "rapports", donnees)
     (dossier / "commentaires.txt").write_text("à garder", encoding="utf-8")
-    vieillir(dossier)
-    avant = empreinte(dossier)
-    (r,) = rapports.executer_lot([donnees], sortie, notebook=notebook_essai(tmp_path, "pass"))
-    assert r.etat == "echec" and "commentaires.txt" in r.messages[0]
-    assert empreinte(dossier) == avant
+    assert "commentaires.txt" in _lot_refuse(tmp_path, donnees, dossier)
 
 
 def test_lien_symbolique_a_la_place_d_un_rapport(tmp_path: Path) -> None:

@@ -141,74 +141,84 @@ ENQUETE = {"cluster": "Cluster riz étuvé de Glazoué", "filiere": "riz", "camp
            "enqueteur": "Awa Dossou", "date_enquete": "2025-11-12", "start": "2025-11-12T08:55:00.000+01:00",
            "end": "2025-11-12T09:40:00.000+01:00", "today": "2025-11-12"}
 
+
+def _reponses(nom: str, maillon: str, forme: str, commune: str, effectif: str, femmes: str,
+              **autres: str) -> dict[str, str]:
+    """Les réponses d'une fiche : l'enquête, l'acteur enquêté (nom, maillon, forme, commune, effectif,
+    dont femmes), puis les autres questions par leur nom."""
+    return {**ENQUETE, "nom_acteur": nom, "maillon": maillon, "forme": forme, "commune": commune,
+            "effectif": effectif, "femmes": femmes, **autres}
+
+
+def _partenaire(nom: str, maillon: str, forme: str, commune: str, sens: str, type_relation: str,
+                **autres: str) -> dict[str, str]:
+    """Les réponses du groupe répété « partenaires » : le partenaire (nom, maillon, forme, commune),
+    le sens et le type de la relation, puis les autres questions par leur nom."""
+    return {"nom_partenaire": nom, "maillon_partenaire": maillon, "forme_partenaire": forme,
+            "commune_partenaire": commune, "sens": sens, "type_relation": type_relation, **autres}
+
+
 SOUMISSIONS_OP = [
     {"uuid": "0b7c1f0e-5d2a-4c1b-9a51-6f3d2e1c0a01",
-     "reponses": {**ENQUETE, "nom_acteur": "Coopérative des riziculteurs de Kpakpaza", "maillon": "producteur",
-                  "forme": "cooperative", "commune": "Glazoué", "effectif": "120", "femmes": "45",
-                  "gps": "7.9812 2.2391 212 5.0", "repondant": "Romaric Olou", "fonction_repondant": "Président",
-                  "telephone": "+229 97 12 34 56", "annee_creation": "2012", "annee_demarrage": "2013",
-                  "services_membres": "intrants vente_groupee conseil", "zone_couverture": "Kpakpaza, Ouèdèmè",
-                  "ressources_propres": "cotisations prelevement", "produits": "paddy",
-                  "contrat_vente": "oui",
-                  "contrat_vente_bilan": "Prix fixé avant le semis ; paiement parfois en retard.",
-                  "contrat_appro": "non", "creuset": "oui", "creuset_pilote": "Union des étuveuses",
-                  "creuset_frequence": "trimestrielle", "besoins_appui": "Batteuse et aire de séchage."},
+     "reponses": _reponses(
+         "Coopérative des riziculteurs de Kpakpaza", "producteur", "cooperative", "Glazoué", "120", "45",
+         gps="7.9812 2.2391 212 5.0", repondant="Romaric Olou", fonction_repondant="Président",
+         telephone="+229 97 12 34 56", annee_creation="2012", annee_demarrage="2013",
+         services_membres="intrants vente_groupee conseil", zone_couverture="Kpakpaza, Ouèdèmè",
+         ressources_propres="cotisations prelevement", produits="paddy", contrat_vente="oui",
+         contrat_vente_bilan="Prix fixé avant le semis ; paiement parfois en retard.", contrat_appro="non",
+         creuset="oui", creuset_pilote="Union des étuveuses", creuset_frequence="trimestrielle",
+         besoins_appui="Batteuse et aire de séchage."),
      "partenaires": [
-         {"nom_partenaire": "Union des étuveuses de riz de Glazoué", "maillon_partenaire": "transformateur",
-          "forme_partenaire": "union", "commune_partenaire": "Glazoué", "sens": "client", "type_relation": "produit",
-          "produit": "paddy", "volume": "118.5", "unite": "tonne", "prix_unitaire": "205000",
-          "periodicite": "mensuelle", "contrat": "ecrit", "depuis": "2019", "respect": "90",
-          "contenu_contrat": "Quantité, prix, qualité du paddy, avance sur intrants",
-          "bilan_contrat": "Bien respecté ; retards de paiement en fin de campagne."},
-         {"nom_partenaire": "Ets Agbo Intrants", "maillon_partenaire": "fournisseur_intrants_production",
-          "forme_partenaire": "entreprise", "commune_partenaire": "Dassa-Zoumè", "sens": "fournisseur",
-          "type_relation": "intrants", "produit": "engrais NPK", "volume": "300", "unite": "sac de 50 kg",
-          "prix_unitaire": "17500", "contrat": "verbal", "depuis": "2021", "respect": "80",
-          "contenu_contrat": "Livraison avant le 15 juin, paiement à la récolte"},
-         {"nom_partenaire": "Caisse locale de crédit de Glazoué", "maillon_partenaire": "services_financiers",
-          "forme_partenaire": "sfd", "commune_partenaire": "Glazoué", "sens": "fournisseur",
-          "type_relation": "credit", "produit": "crédit de campagne", "volume": "1", "unite": "prêt",
-          "prix_unitaire": "2500000", "contrat": "ecrit", "depuis": "2020", "respect": "100"},
+         _partenaire("Union des étuveuses de riz de Glazoué", "transformateur", "union", "Glazoué", "client",
+                     "produit", produit="paddy", volume="118.5", unite="tonne", prix_unitaire="205000",
+                     periodicite="mensuelle", contrat="ecrit", depuis="2019", respect="90",
+                     contenu_contrat="Quantité, prix, qualité du paddy, avance sur intrants",
+                     bilan_contrat="Bien respecté ; retards de paiement en fin de campagne."),
+         _partenaire("Ets Agbo Intrants", "fournisseur_intrants_production", "entreprise", "Dassa-Zoumè",
+                     "fournisseur", "intrants", produit="engrais NPK", volume="300", unite="sac de 50 kg",
+                     prix_unitaire="17500", contrat="verbal", depuis="2021", respect="80",
+                     contenu_contrat="Livraison avant le 15 juin, paiement à la récolte"),
+         _partenaire("Caisse locale de crédit de Glazoué", "services_financiers", "sfd", "Glazoué", "fournisseur",
+                     "credit", produit="crédit de campagne", volume="1", unite="prêt", prix_unitaire="2500000",
+                     contrat="ecrit", depuis="2020", respect="100"),
      ]},
     {"uuid": "0b7c1f0e-5d2a-4c1b-9a51-6f3d2e1c0a02",
-     "reponses": {**ENQUETE, "nom_acteur": "Groupement Sèwanou des riziculteurs de Dassa", "maillon": "producteur",
-                  "forme": "groupement", "commune": "Dassa-Zoumè", "effectif": "35", "femmes": "20",
-                  "repondant": "Solange Adigbè", "telephone": "01 66 12 34 56", "annee_creation": "2018",
-                  "services_membres": "vente_groupee", "produits": "paddy", "contrat_vente": "non",
-                  "contrat_appro": "non", "creuset": "non"},
+     "reponses": _reponses(
+         "Groupement Sèwanou des riziculteurs de Dassa", "producteur", "groupement", "Dassa-Zoumè", "35", "20",
+         repondant="Solange Adigbè", telephone="01 66 12 34 56", annee_creation="2018",
+         services_membres="vente_groupee", produits="paddy", contrat_vente="non", contrat_appro="non",
+         creuset="non"),
      "partenaires": [
-         {"nom_partenaire": "Union des étuveuses de riz de Glazoué", "maillon_partenaire": "transformateur",
-          "forme_partenaire": "union", "commune_partenaire": "Glazoué", "sens": "client", "type_relation": "produit",
-          "produit": "paddy", "volume": "40", "unite": "tonne", "prix_unitaire": "200000", "contrat": "aucun",
-          "depuis": "2022"},
+         _partenaire("Union des étuveuses de riz de Glazoué", "transformateur", "union", "Glazoué", "client",
+                     "produit", produit="paddy", volume="40", unite="tonne", prix_unitaire="200000",
+                     contrat="aucun", depuis="2022"),
      ]},
     {"uuid": "0b7c1f0e-5d2a-4c1b-9a51-6f3d2e1c0a03",
-     "reponses": {**ENQUETE, "nom_acteur": "Hubert Ayéna, riziculteur à Glazoué", "maillon": "producteur",
-                  "forme": "individu", "commune": "Glazoué", "effectif": "1", "femmes": "0",
-                  "repondant": "Hubert Ayéna", "telephone": "0197654321", "produits": "paddy",
-                  "contrat_vente": "non", "contrat_appro": "non", "creuset": "non"},
+     "reponses": _reponses(
+         "Hubert Ayéna, riziculteur à Glazoué", "producteur", "individu", "Glazoué", "1", "0",
+         repondant="Hubert Ayéna", telephone="0197654321", produits="paddy", contrat_vente="non",
+         contrat_appro="non", creuset="non"),
      "partenaires": []},
 ]
 
 SOUMISSIONS_TC = [
     {"uuid": "5e2d9c44-81aa-4b6e-b0c7-2a9f7d3e0b01",
-     "reponses": {**ENQUETE, "id_acteur": "T01", "nom_acteur": "Union des étuveuses de riz de Glazoué",
-                  "maillon": "transformateur", "forme": "union", "commune": "Glazoué", "effectif": "412",
-                  "femmes": "398", "repondant": "Honorine Olou", "telephone": "97 00 11 22",
-                  "annee_demarrage": "2009", "produits": "riz étuvé blanchi", "contrat_vente": "oui",
-                  "contrat_appro": "oui", "reseau": "oui", "reseau_membres": "OP de Glazoué et de Dassa",
-                  "pratiques": "contractualisation services_integres", "rencontres": "oui",
-                  "rencontres_frequence": "trimestrielle", "outils_gestion": "responsable comptabilite stocks"},
+     "reponses": _reponses(
+         "Union des étuveuses de riz de Glazoué", "transformateur", "union", "Glazoué", "412", "398",
+         id_acteur="T01", repondant="Honorine Olou", telephone="97 00 11 22", annee_demarrage="2009",
+         produits="riz étuvé blanchi", contrat_vente="oui", contrat_appro="oui", reseau="oui",
+         reseau_membres="OP de Glazoué et de Dassa", pratiques="contractualisation services_integres",
+         rencontres="oui", rencontres_frequence="trimestrielle",
+         outils_gestion="responsable comptabilite stocks"),
      "partenaires": [
-         {"nom_partenaire": "Coopérative des riziculteurs de Kpakpaza", "maillon_partenaire": "producteur",
-          "forme_partenaire": "cooperative", "commune_partenaire": "Glazoué", "sens": "fournisseur",
-          "type_relation": "produit", "produit": "paddy", "volume": "120", "unite": "tonne",
-          "prix_unitaire": "205000", "contrat": "ecrit", "depuis": "2019", "respect": "85"},
-         {"nom_partenaire": "Supermarché Le Grenier de Cotonou", "maillon_partenaire": "marche",
-          "forme_partenaire": "entreprise", "commune_partenaire": "Cotonou", "sens": "client",
-          "type_relation": "produit", "produit": "riz étuvé blanchi", "volume": "45", "unite": "tonne",
-          "prix_unitaire": "650000", "periodicite": "mensuelle", "contrat": "ecrit", "depuis": "2023",
-          "respect": "75", "bilan_contrat": "Exigeant sur l'emballage ; paie à 30 jours."},
+         _partenaire("Coopérative des riziculteurs de Kpakpaza", "producteur", "cooperative", "Glazoué",
+                     "fournisseur", "produit", produit="paddy", volume="120", unite="tonne",
+                     prix_unitaire="205000", contrat="ecrit", depuis="2019", respect="85"),
+         _partenaire("Supermarché Le Grenier de Cotonou", "marche", "entreprise", "Cotonou", "client", "produit",
+                     produit="riz étuvé blanchi", volume="45", unite="tonne", prix_unitaire="650000",
+                     periodicite="mensuelle", contrat="ecrit", depuis="2023", respect="75",
+                     bilan_contrat="Exigeant sur l'emballage ; paie à 30 jours."),
      ]},
 ]
 
