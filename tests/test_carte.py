@@ -20,7 +20,8 @@ import clusterlib
 from clusterlib.analyses import reseau
 from clusterlib.donnees.modele import Cluster, Fiche
 from clusterlib.graphiques import enregistrer, largeur_a4
-from clusterlib.graphiques.carte import STYLES, _envelopper, chevauchements, dessiner_carte
+from clusterlib.graphiques.carte import STYLES, chevauchements, dessiner_carte
+from clusterlib.graphiques.carte._commun import _envelopper
 from clusterlib.presentation.reseau import nom_court as _nom_court
 
 HAUTEUR_A4_UTILE = 10.0   # pouces : page A4 portrait moins des marges de 2 cm
