@@ -22,6 +22,7 @@ Le texte envoyé à matplotlib est protégé à part, par
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import TYPE_CHECKING, Any
@@ -190,6 +191,42 @@ _MODELE_RAPPORT = """{%- extends 'index.html.j2' -%}
 """
 
 
+@functools.cache
+def _exporteur_rapport() -> Any:
+    """L'exportateur HTML des rapports, un par processus : ses gabarits ne se compilent qu'une fois."""
+    from jinja2 import DictLoader, pass_context
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class ExporteurRapport(HTMLExporter):
+        _analyseurs: dict[bool, Any] = {}  # noqa: RUF012 (un par sorte de cellule, sans pièce jointe)
+
+        @pass_context
+        def markdown2html(self, context: Any, source: str) -> str:
+            cell = context.get("cell", {})
+            echapper = cell.get("cell_type") != "markdown"  # sortie de code : texte venu des données
+            pieces = cell.get("attachments", {})
+            analyseur = None if pieces else self._analyseurs.get(echapper)
+            if analyseur is None:  # construire l'analyseur compile ses expressions : 6 ms
+                renderer = IPythonRenderer(
+                    escape=echapper,
+                    allow_harmful_protocols=False,
+                    attachments=pieces,
+                    anchor_link_text=self.anchor_link_text,
+                    exclude_anchor_links=self.exclude_anchor_links,
+                )
+                analyseur = MarkdownWithMath(renderer=renderer)
+                if not pieces:
+                    self._analyseurs[echapper] = analyseur
+            return analyseur.render(source)
+
+    return ExporteurRapport(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="fr",
+        extra_loaders=[DictLoader({"rapport_clusterlib.html.j2": _MODELE_RAPPORT})],
+        template_file="rapport_clusterlib.html.j2",
+    )
+
+
 def html_rapport(notebook: Any, titre: str) -> str:
     """Le HTML d'un notebook de rapport exécuté, sans code, lisible sans connexion et sans script.
 
@@ -200,29 +237,7 @@ def html_rapport(notebook: Any, titre: str) -> str:
     - le Markdown produit par les cellules de code est rendu avec le HTML brut échappé et sans
       lien ``javascript:`` : le texte saisi qu'il contient s'affiche comme du texte.
     """
-    from jinja2 import DictLoader, pass_context
-    from nbconvert import HTMLExporter
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
-
-    class ExporteurRapport(HTMLExporter):
-        @pass_context
-        def markdown2html(self, context: Any, source: str) -> str:
-            cell = context.get("cell", {})
-            renderer = IPythonRenderer(
-                escape=cell.get("cell_type") != "markdown",  # sortie de code : texte venu des données
-                allow_harmful_protocols=False,
-                attachments=cell.get("attachments", {}),
-                anchor_link_text=self.anchor_link_text,
-                exclude_anchor_links=self.exclude_anchor_links,
-            )
-            return MarkdownWithMath(renderer=renderer).render(source)
-
-    exporteur = ExporteurRapport(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="fr",
-        extra_loaders=[DictLoader({"rapport_clusterlib.html.j2": _MODELE_RAPPORT})],
-        template_file="rapport_clusterlib.html.j2",
-    )
     notebook.metadata["title"] = titre
-    corps, _ = exporteur.from_notebook_node(
+    corps, _ = _exporteur_rapport().from_notebook_node(
         notebook, resources={"metadata": {"name": titre}, "csp_rapport": CSP_RAPPORT})
     return corps

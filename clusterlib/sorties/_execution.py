@@ -71,19 +71,6 @@ LANGUAGE_INFO: dict[str, Any] = {
     "file_extension": ".py",
 }
 
-_EXPORTEUR: Any = None
-
-
-def exporteur_html() -> Any:
-    """L'exportateur HTML des rapports (un par processus : ses gabarits ne se compilent qu'une fois)."""
-    global _EXPORTEUR
-    if _EXPORTEUR is None:
-        from nbconvert import HTMLExporter
-
-        _EXPORTEUR = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                                  language_code="fr")
-    return _EXPORTEUR
-
 
 def fusionner_flux(notebook: Any) -> None:
     """Réunit les sorties de flux consécutives d'une cellule (même flux) en une seule.

@@ -49,9 +49,29 @@ MODULES_PRECHARGES = (
 )
 
 
+def _notebook_d_essai() -> Any:
+    """Un petit notebook exécuté qui a chaque sorte de cellule et de sortie d'un rapport."""
+    import nbformat
+
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
+    code = nbformat.v4.new_code_cell("x", execution_count=1, outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="texte\n"),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "- **gras** et *italique*",
+                                                     "text/plain": "texte"}),
+        nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>",
+                                                     "text/plain": "tableau"}),
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "image"}),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+    ])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Titre\n\nUn *paragraphe*."),
+                                               code])
+    notebook.metadata["language_info"] = {"name": "python"}
+    return notebook
+
+
 def prechauffer() -> None:
     """Tout ce qu'un rapport importe, et les caches qui ne changent aucun résultat (gabarits, polices)."""
-    from clusterlib.sorties._execution import _ecarter_rfc3987_syntax, exporteur_html
+    from clusterlib.sorties._execution import _ecarter_rfc3987_syntax
 
     _ecarter_rfc3987_syntax()
     import importlib
@@ -61,15 +81,18 @@ def prechauffer() -> None:
     matplotlib.use("Agg")
     for module in MODULES_PRECHARGES:
         importlib.import_module(module)
-    import nbformat
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    # Gabarits de nbconvert compilés une fois : l'exportateur est repris tel quel par chaque enfant.
-    exporteur_html().from_notebook_node(nbformat.v4.new_notebook())
-    # Police chargée une fois (lecture du fichier de police par FreeType).
+    from clusterlib.presentation.echappement import html_rapport
+
+    # Gabarits de nbconvert et expressions régulières de son rendu compilés une fois, sur un
+    # notebook qui a chaque sorte de sortie : l'exportateur est repris tel quel par chaque enfant.
+    html_rapport(_notebook_d_essai(), "essai")
+    # Polices chargées une fois (lecture des fichiers de police par FreeType), grasse comprise.
     figure = Figure(figsize=(1, 1))
     figure.text(0.5, 0.5, "Éé 0,5 %", fontsize=9)
+    figure.text(0.5, 0.2, "Éé 0,5 %", fontsize=9, fontweight="bold")
     FigureCanvasAgg(figure).draw()
     moteur_lot.preparer_shell()
 
