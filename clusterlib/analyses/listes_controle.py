@@ -30,8 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from clusterlib import referentiel
-from clusterlib.fichiers import ecrire_atomique
-from clusterlib.presentation.echappement import neutraliser_cellule, retirer_neutralisation
+from clusterlib.fichiers import ecrire_atomique, neutraliser_cellule, retirer_neutralisation
 
 if TYPE_CHECKING:
     from clusterlib.donnees.modele import Cluster

@@ -27,8 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from clusterlib.analyses import listes_controle as lc
 from clusterlib.analyses import planification as pl
-from clusterlib.fichiers import ecriture_atomique, verifier_sortie
-from clusterlib.presentation.echappement import proteger_classeur
+from clusterlib.fichiers import ecriture_atomique, proteger_classeur, verifier_sortie
 from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage, typographie
 from clusterlib.presentation.listes_controle import message_liste
 

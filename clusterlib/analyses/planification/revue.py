@@ -24,7 +24,7 @@ from clusterlib.analyses.planification._commun import (
     periode,
 )
 from clusterlib.analyses.planification.suivi import avancement, resume_avancement
-from clusterlib.presentation.echappement import retirer_neutralisation
+from clusterlib.fichiers import retirer_neutralisation
 from clusterlib.presentation.format_fr import nombre
 from clusterlib.referentiel import regles
 
