@@ -35,6 +35,7 @@ from clusterlib.graphiques import notation as graphiques_notation
 from clusterlib.graphiques import plan as graphiques_plan
 from clusterlib.graphiques import qqrp as graphiques_qqrp
 from clusterlib.graphiques.carte import dessiner_carte
+from clusterlib.presentation import planification as textes_planification
 from clusterlib.presentation.echappement import CSP_RAPPORT, echapper_html, echapper_markdown
 from clusterlib.presentation.format_fr import tableau_fr
 from clusterlib.sorties import documents
@@ -172,7 +173,8 @@ def test_echapper_markdown_garde_le_texte(piege: str) -> None:
 
 def test_tableaux_styles_echappes() -> None:
     cadre = pd.DataFrame({"Nom <i>": PIEGES, "Montant": range(len(PIEGES))})
-    for style in (planification.style_tableau(cadre), tableau_fr(cadre, fcfa_colonnes=["Montant"], aligner=True)):
+    styles = (textes_planification.style_tableau(cadre), tableau_fr(cadre, fcfa_colonnes=["Montant"], aligner=True))
+    for style in styles:
         analyse = analyser(style.to_html())
         assert not analyse.scripts and not analyse.evenements and "img" not in analyse.balises
         assert "svg" not in analyse.balises and "i" not in analyse.balises
