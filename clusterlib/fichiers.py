@@ -6,6 +6,13 @@ dossier, qui ne remplace la cible qu'une fois complet. Toute commande qui écrit
 d'abord sa sortie avec :func:`verifier_sortie` : elle n'est ni une entrée, ni dans une
 entrée, et ne contient aucune entrée. :func:`verrou` empêche deux commandes d'écrire en
 même temps dans le même dossier.
+
+Ce qu'une personne a saisi ne devient jamais une formule de tableur :
+:func:`neutraliser_cellule` et :func:`neutraliser_tableau` préparent les valeurs d'un CSV
+(préfixe apostrophe recommandé par l'OWASP), :func:`retirer_neutralisation` ôte ce préfixe à
+la relecture, :func:`proteger_classeur` marque comme texte, juste avant l'enregistrement d'un
+``.xlsx``, toute cellule qui commence par ``=``, ``+``, ``-`` ou ``@``. Ce module est sous
+toutes les couches : la lecture des données et les analyses qui écrivent un CSV l'appellent.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -20,9 +28,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
+    "DEBUTS_FORMULE",
     "ErreurSortie",
     "ErreurVerrou",
     "ecrire_atomique",
@@ -31,6 +43,10 @@ __all__ = [
     "est_jeu_de_donnees",
     "meme_fichier",
     "message_systeme",
+    "neutraliser_cellule",
+    "neutraliser_tableau",
+    "proteger_classeur",
+    "retirer_neutralisation",
     "verifier_sortie",
     "verrou",
 ]
@@ -349,3 +365,84 @@ def verrou(fichier: str | Path, *, attente: float, commande: str, contenu: dict[
             _lacher(descripteur)
     finally:
         os.close(descripteur)
+
+
+# --- Tableurs : CSV et XLSX ------------------------------------------------------------------
+
+DEBUTS_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+"""Premiers caractères qu'un tableur lit comme le début d'une formule (liste de l'OWASP)."""
+
+_NOMBRE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def _a_neutraliser(texte: str) -> bool:
+    return texte.startswith(DEBUTS_FORMULE) and not _NOMBRE.fullmatch(texte)
+
+
+def _apres_apostrophes(texte: str) -> bool:
+    """Vrai pour ``=1``, ``'=1``, ``''=1``… : un début de formule, derrière d'éventuelles apostrophes."""
+    return _a_neutraliser(texte.lstrip("'"))
+
+
+def neutraliser_cellule(valeur: Any) -> Any:
+    """La valeur à écrire dans une cellule de CSV : jamais le début d'une formule.
+
+    Un texte qui commence par ``=``, ``+``, ``-``, ``@``, une tabulation ou un retour chariot
+    reçoit une apostrophe devant (``=1+1`` → ``'=1+1``), comme le recommande l'OWASP. Un nombre
+    reste un nombre, même négatif et même écrit en texte (``-2``, ``-2.5``, ``+3``) ; les autres
+    valeurs sont rendues telles quelles. Un texte déjà précédé d'apostrophes (``'=1``) en reçoit
+    une de plus, pour que :func:`retirer_neutralisation`, qui fait l'inverse, le rende intact.
+    """
+    if isinstance(valeur, str) and _apres_apostrophes(valeur):
+        return "'" + valeur
+    return valeur
+
+
+def retirer_neutralisation(texte: str) -> str:
+    """Relit une cellule écrite par :func:`neutraliser_cellule` : ``'=1+1`` redevient ``=1+1``.
+
+    Seule une apostrophe suivie d'un début de formule est ôtée (c'est aussi ce que fait un
+    tableur : l'apostrophe y marque un texte, elle ne fait pas partie de la valeur) ; ``'abc``
+    reste ``'abc``. Ainsi un jeu réécrit par ``import-kobo`` ou ``pseudonymise`` se relit avec
+    exactement les valeurs d'origine.
+    """
+    if texte.startswith("'") and _apres_apostrophes(texte):
+        return texte[1:]
+    return texte
+
+
+def neutraliser_tableau(cadre: pd.DataFrame) -> pd.DataFrame:
+    """Copie d'un tableau prêt pour ``to_csv`` : chaque texte passe par :func:`neutraliser_cellule`.
+
+    Les colonnes de nombres ne changent pas ; le tableau reçu n'est pas modifié.
+    """
+    import pandas as pd
+
+    sortie = cadre.copy()
+    for colonne in sortie.columns:
+        serie = sortie[colonne]
+        if pd.api.types.is_string_dtype(serie) or serie.dtype == object:
+            sortie[colonne] = serie.map(neutraliser_cellule, na_action="ignore")
+    return sortie
+
+
+def proteger_classeur(classeur: Any) -> Any:
+    """Avant l'enregistrement d'un classeur openpyxl : aucune cellule n'est une formule.
+
+    openpyxl fait d'un texte qui commence par « = » une formule : chaque cellule formule
+    redevient un texte. Un texte qui commence par ``=``, ``+``, ``-``, ``@``, une tabulation ou
+    un retour chariot est marqué « texte » (``quotePrefix`` : l'apostrophe qu'Excel ajoute
+    lui-même, invisible dans la cellule) ; il reste du texte si on le modifie dans Excel. Les
+    nombres restent des nombres. Le classeur est modifié sur place et renvoyé.
+    """
+    for feuille in classeur.worksheets:
+        for ligne in feuille.iter_rows():
+            for cellule in ligne:
+                valeur = cellule.value
+                if not isinstance(valeur, str):
+                    continue
+                if cellule.data_type == "f":
+                    cellule.data_type = "s"
+                if _a_neutraliser(valeur):
+                    cellule.quotePrefix = True
+    return classeur

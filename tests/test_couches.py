@@ -5,6 +5,10 @@ rien (``print``), ne demandent rien (``input``), ne quittent pas le processus (`
 et ne lisent pas la ligne de commande (``argparse``). Vérifié sur le code lui-même (ast).
 Les messages d'argparse sont traduits par un catalogue gettext, jamais en remplaçant une
 fonction privée d'argparse.
+
+Les analyses rendent des nombres, des codes et des identifiants : aucun module de
+``clusterlib/analyses`` n'importe les couches qui rédigent, dessinent ou écrivent
+(``presentation``, ``graphiques``, ``sorties``, ``formulaires``, ``cli``).
 """
 
 from __future__ import annotations
@@ -63,6 +67,74 @@ def test_la_verification_reconnait_ce_qu_elle_cherche() -> None:
     dans_cli = _interdits(PAQUET / "cli.py")
     assert any("print()" in t for t in dans_cli) and any("import argparse" in t for t in dans_cli)
     assert any("sys.exit()" in t for t in _interdits(PAQUET / "__main__.py"))
+
+
+COUCHES_AU_DESSUS_DES_ANALYSES = ("clusterlib.presentation", "clusterlib.graphiques", "clusterlib.sorties",
+                                  "clusterlib.formulaires", "clusterlib.cli")
+
+
+def _imports_interdits(source: str, nom: str, module: str) -> list[str]:
+    """Les imports, même différés dans une fonction, des couches au-dessus des analyses.
+
+    ``module`` (``clusterlib.analyses.reseau.graphe``) situe les imports relatifs.
+    """
+    paquet = module.split(".")
+    trouves = []
+    for noeud in ast.walk(ast.parse(source, filename=nom)):
+        if isinstance(noeud, ast.Import):
+            cibles = [a.name for a in noeud.names]
+        elif isinstance(noeud, ast.ImportFrom):
+            base = noeud.module or ""
+            if noeud.level:  # « from ..presentation import x » : relatif au paquet du module
+                base = ".".join([*paquet[:-noeud.level], *([base] if base else [])])
+            cibles = [base, *(f"{base}.{a.name}" for a in noeud.names)]
+        else:
+            continue
+        for cible in cibles:
+            if any(cible == c or cible.startswith(c + ".") for c in COUCHES_AU_DESSUS_DES_ANALYSES):
+                trouves.append(f"{nom}:{noeud.lineno} : {cible}")
+                break
+    return trouves
+
+
+def _modules_analyses() -> list[Path]:
+    return sorted(p for p in (PAQUET / "analyses").rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_les_analyses_n_importent_ni_presentation_ni_sorties() -> None:
+    modules = _modules_analyses()
+    assert len(modules) > 15  # sous-paquets reseau/, notation/, planification/ compris
+    trouves = []
+    for chemin in modules:
+        relatif = chemin.relative_to(RACINE)
+        module = ".".join(relatif.with_suffix("").parts)
+        trouves += _imports_interdits(chemin.read_text(encoding="utf-8"), str(relatif), module)
+    assert not trouves, "une analyse rend des nombres et des codes ; à rédiger dans presentation/ :\n" + "\n".join(
+        trouves)
+
+
+@pytest.mark.parametrize("source", [
+    "from clusterlib.presentation.format_fr import nombre",
+    "import clusterlib.graphiques.plan",
+    "from clusterlib import sorties",
+    "from clusterlib.formulaires import notation as f",
+    "def f():\n    from clusterlib.cli import main\n    return main",
+    "from ...presentation import reseau",
+])
+def test_la_verification_des_analyses_reconnait_un_import_interdit(source: str) -> None:
+    trouves = _imports_interdits(source, "essai.py", "clusterlib.analyses.reseau.graphe")
+    assert len(trouves) == 1 and trouves[0].startswith("essai.py:")
+
+
+def test_la_verification_des_analyses_laisse_passer_les_couches_basses() -> None:
+    source = ("from clusterlib import referentiel\nfrom clusterlib.fichiers import ecrire_atomique\n"
+              "from clusterlib.analyses.planification._commun import _texte\nimport clusterlib.presentationx\n"
+              "from . import _commun\n")
+    assert _imports_interdits(source, "essai.py", "clusterlib.analyses.reseau.graphe") == []
+    # Le vrai code de présentation, lui, est reconnu : la recherche peut échouer.
+    chemin = PAQUET / "presentation" / "planification.py"
+    assert _imports_interdits(chemin.read_text(encoding="utf-8"), "planification.py",
+                              "clusterlib.presentation.planification")
 
 
 def test_argparse_n_est_pas_modifie_et_gettext_est_rendu(capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,20 +29,14 @@ from clusterlib import cli
 from clusterlib.analyses import planification, qqrp, reseau
 from clusterlib.collecte.modeles_excel import ecrire_modele, lire_jeu_texte, texte_csv
 from clusterlib.donnees.echantillons import chemin as echantillon
+from clusterlib.fichiers import neutraliser_cellule, neutraliser_tableau, proteger_classeur, retirer_neutralisation
 from clusterlib.graphiques import comptes as graphiques_comptes
 from clusterlib.graphiques import notation as graphiques_notation
 from clusterlib.graphiques import plan as graphiques_plan
 from clusterlib.graphiques import qqrp as graphiques_qqrp
 from clusterlib.graphiques.carte import dessiner_carte
-from clusterlib.presentation.echappement import (
-    CSP_RAPPORT,
-    echapper_html,
-    echapper_markdown,
-    neutraliser_cellule,
-    neutraliser_tableau,
-    proteger_classeur,
-    retirer_neutralisation,
-)
+from clusterlib.presentation import planification as textes_planification
+from clusterlib.presentation.echappement import CSP_RAPPORT, echapper_html, echapper_markdown
 from clusterlib.presentation.format_fr import tableau_fr
 from clusterlib.sorties import documents
 
@@ -179,7 +173,8 @@ def test_echapper_markdown_garde_le_texte(piege: str) -> None:
 
 def test_tableaux_styles_echappes() -> None:
     cadre = pd.DataFrame({"Nom <i>": PIEGES, "Montant": range(len(PIEGES))})
-    for style in (planification.style_tableau(cadre), tableau_fr(cadre, fcfa_colonnes=["Montant"], aligner=True)):
+    styles = (textes_planification.style_tableau(cadre), tableau_fr(cadre, fcfa_colonnes=["Montant"], aligner=True))
+    for style in styles:
         analyse = analyser(style.to_html())
         assert not analyse.scripts and not analyse.evenements and "img" not in analyse.balises
         assert "svg" not in analyse.balises and "i" not in analyse.balises

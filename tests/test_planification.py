@@ -1,4 +1,5 @@
-"""Tests des tableaux de l'atelier (7 à 11), du suivi du plan d'actions et du diagramme de Gantt."""
+"""Tests des tableaux de l'atelier (7 à 11 : faits de l'analyse, cases rédigées), du suivi du plan d'actions et
+du diagramme de Gantt."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import clusterlib
 import clusterlib.donnees.echantillons
 from clusterlib.analyses import planification as pl
 from clusterlib.graphiques import plan as gp
+from clusterlib.presentation import planification as tp
 
 REF = "2026-02-15"
 
@@ -83,7 +85,13 @@ def cluster_nu(tmp_path: Path) -> clusterlib.Cluster:
 
 
 def test_forces_faiblesses_rangees_dans_les_lignes_du_guide(cluster: clusterlib.Cluster) -> None:
-    t = pl.forces_faiblesses(cluster).set_index("ligne")
+    lignes = pl.ffom_par_ligne(cluster)
+    # L'analyse rend des codes : partie, rang de la ligne du guide, clés des objets, paires (clé, description)
+    producteurs = lignes[(lignes["partie"] == "maillons") & (lignes["rang"] == 3)].iloc[0]
+    assert producteurs["objets"] == ["producteur"] and producteurs["forces"] == [("producteur", "Sols fertiles")]
+    ajoutee = lignes[lignes["rang"].isna()].iloc[0]
+    assert ajoutee["partie"] == "relations" and ajoutee["objets"] == ["commercant/producteur"]
+    t = tp.forces_faiblesses(lignes).set_index("ligne")
     assert t.loc["Producteurs", "forces"] == "• Sols fertiles"
     assert t.loc["Producteurs", "faiblesses"] == "• Semences de mauvaise qualité"
     # « producteur/transformateur » et « transformateur/producteur » : la même relation (agrégateur = T01)
@@ -100,18 +108,24 @@ def test_forces_faiblesses_rangees_dans_les_lignes_du_guide(cluster: clusterlib.
 
 
 def test_vision_opportunites_menaces(cluster: clusterlib.Cluster) -> None:
-    t = pl.vision_opportunites_menaces(cluster)
+    elements = pl.opportunites_menaces(cluster)
+    assert list(elements["objet"]) == ["marche", "marche/transformateur"]
+    assert list(elements["type"]) == ["opportunite", "menace"]
+    t = tp.vision_opportunites_menaces(elements)
     assert t["opportunites"].iloc[0] == "Marché : Cantines scolaires demandeuses"
     assert t["menaces"].iloc[0] == "Marché / Transformateur : Riz importé bon marché"
     assert t["vision"].iloc[0].startswith("Vision à formuler en atelier")
     assert len(t) == 1 + 4  # un élément, puis quatre lignes vides
     assert (t.iloc[1:] == "").all(axis=None)
-    avec = pl.vision_opportunites_menaces(cluster, vision="Premier fournisseur de riz étuvé du Centre")
+    avec = tp.vision_opportunites_menaces(elements, vision="Premier fournisseur de riz étuvé du Centre")
     assert avec["vision"].iloc[0] == "Premier fournisseur de riz étuvé du Centre"
 
 
 def test_changements_souhaites_depuis_le_plan(cluster: clusterlib.Cluster) -> None:
-    t = pl.changements_souhaites(cluster).set_index("ligne")
+    lignes = pl.changements_par_ligne(cluster)
+    transformateurs = lignes[(lignes["partie"] == "maillons") & (lignes["rang"] == 2)].iloc[0]
+    assert transformateurs["indicateurs"] == [("Étuveuses formées", 150.0), ("Capacité (tonnes)", 300.0)]
+    t = tp.changements_souhaites(lignes).set_index("ligne")
     assert t.loc["Transformateurs", "changements"] == "• Riz conforme\n• Paddy stocké au sec"
     assert t.loc["Transformateurs", "indicateurs"] == ("• Étuveuses formées (cible : 150)\n"
                                                        "• Capacité (tonnes) (cible : 300)")
@@ -124,21 +138,29 @@ def test_changements_souhaites_depuis_le_plan(cluster: clusterlib.Cluster) -> No
 
 
 def test_actions_prioritaires_triees_sans_les_abandonnees(cluster: clusterlib.Cluster) -> None:
-    t = pl.actions_prioritaires(cluster)
+    actions = pl.actions_du_plan(cluster)
+    assert actions.set_index("id").loc["A1", ["debut", "fin", "statut"]].tolist() == ["2025-10", "2026-01", "en_cours"]
+    t = tp.actions_prioritaires(actions)
     remplies = t[t["id"] != ""]
     assert list(remplies["id"]) == ["A10", "A3", "A1", "A6", "A5", "A2"]  # par mois de début, A4 abandonnée omise
     assert remplies.set_index("id").loc["A1", "periode"] == "oct. 2025 – janv. 2026"
     assert len(t) == 6 + 4
-    assert "A4" in set(pl.actions_prioritaires(cluster, inclure_abandonnees=True)["id"])
+    assert "A4" in set(tp.actions_prioritaires(pl.actions_du_plan(cluster, inclure_abandonnees=True))["id"])
 
 
 def test_synthese_informations(cluster: clusterlib.Cluster) -> None:
-    t = pl.synthese_informations(cluster)
+    faits = pl.faits_synthese(cluster)
+    producteurs = faits[(faits["rubrique"] == "production") & (faits["rang"] == 0)].iloc[0]
+    assert producteurs["cas"] == "effectifs" and producteurs["source"] == "acteurs"
+    assert {k: producteurs["faits"][k] for k in ("acteurs", "effectif", "femmes")} == {
+        "acteurs": 2, "effectif": 65, "femmes": 32}
+    assert producteurs["faits"]["part_femmes"] == pytest.approx(100 * 32 / 65)
+    t = tp.synthese_informations(faits)
     info = t.set_index("element")["information"]
     assert info["Producteurs : nombre, effectif, femmes"] == (
         "2 acteur(s) enregistré(s), 65 personne(s) dont 32 femme(s) (49\u202f%)")
     assert info["Volume livré par les producteurs"] == "180 tonne(s) sur 2 relation(s)"
-    assert info["Mode de transformation (artisanal, semi-industriel, industriel)"] == pl.A_COMPLETER
+    assert info["Mode de transformation (artisanal, semi-industriel, industriel)"] == tp.A_COMPLETER
     assert info["Structures de financement par maillon"] == (
         "Caisse mutuelle : crédit vers transformateur (1 relation(s))")
     assert "Agrégateur : Union des Sœurs étuveuses (transformateur)" in info["Agrégateur et structure de promotion"]
@@ -147,9 +169,29 @@ def test_synthese_informations(cluster: clusterlib.Cluster) -> None:
         "Financement de la chaîne de valeur", "Circulation de l'information", "Gouvernance"]
 
 
+def test_faits_de_synthese_rediges_et_cas_inconnus() -> None:
+    """Chaque cas se rédige depuis ses faits ; un cas ou une évolution inconnus ne passent pas en silence."""
+    assert tp.constat_synthese("marches_acteurs", {"noms": ["Marché de Glazoué", "Dantokpa"]}) == (
+        "Marché de Glazoué, Dantokpa")
+    assert tp.constat_synthese("volumes", {"volumes": {"kg": 1500.0, "tonne": 2.0}, "relations": 3}) == (
+        "1\u202f500 kg(s) + 2 tonne(s) sur 3 relation(s)")
+    faits = pd.DataFrame([{"rubrique": "gouvernance", "rang": 2, "cas": "notes_axe", "source": "scores",
+                           "faits": {"axe": "Gouvernance", "campagne": "2025-2026", "moyenne": 2.25,
+                                     "indicateurs": 4}}])
+    info = tp.synthese_informations(faits).set_index("element")
+    assert info.loc["Organe de gouvernance et fonctionnement", "information"] == (
+        "Grille de fonctionnement, axe Gouvernance (2025-2026) : note moyenne 2,2 sur 4 (4 indicateur(s) notés)\n"
+        + tp.A_COMPLETER)
+    assert info.loc["Coachs", ["information", "source"]].tolist() == [tp.A_COMPLETER, "à compléter"]
+    with pytest.raises(ValueError, match="« inconnu » inconnu"):
+        tp.constat_synthese("inconnu", {})
+    with pytest.raises(ValueError, match="« inconnue » inconnue"):
+        tp.evolution_action("inconnue", {})
+
+
 def test_tableaux_vierges_memes_lignes_sans_contenu(cluster: clusterlib.Cluster) -> None:
-    remplis = pl.tableaux_atelier(cluster)
-    vierges = pl.tableaux_vierges()
+    remplis = tp.tableaux_atelier(cluster)
+    vierges = tp.tableaux_vierges()
     assert [t.numero for t in remplis] == [t.numero for t in vierges] == [7, 8, 9, 10, 11]
     for t in vierges:
         assert t.vierge
@@ -159,11 +201,11 @@ def test_tableaux_vierges_memes_lignes_sans_contenu(cluster: clusterlib.Cluster)
     lignes_vierges = list(vierges[1].donnees["ligne"])
     lignes_remplies = [lg for lg in remplis[1].donnees["ligne"] if not lg.startswith("Autres")]
     assert lignes_vierges == lignes_remplies
-    assert pl.tableau_suivi(None).vierge
+    assert tp.tableau_suivi(None).vierge
 
 
 def test_cluster_sans_ffom_ni_plan(cluster_nu: clusterlib.Cluster) -> None:
-    tableaux = {t.code: t for t in pl.tableaux_atelier(cluster_nu)}
+    tableaux = {t.code: t for t in tp.tableaux_atelier(cluster_nu)}
     assert "Aucune analyse FFOM" in tableaux["tableau_8"].note
     assert "pas encore de plan d'actions" in tableaux["tableau_11"].note
     assert (tableaux["tableau_8"].donnees[["forces", "faiblesses"]] == "").all(axis=None)
@@ -173,15 +215,15 @@ def test_cluster_sans_ffom_ni_plan(cluster_nu: clusterlib.Cluster) -> None:
 
 
 def test_style_pour_le_notebook(cluster: clusterlib.Cluster) -> None:
-    t = pl.tableaux_atelier(cluster)[1]
-    html = pl.style_tableau(t).to_html()
+    t = tp.tableaux_atelier(cluster)[1]
+    html = tp.style_tableau(t).to_html()
     assert "Tableau 8 : Forces et faiblesses du cluster" in html
     assert "pre-wrap" in html
     assert list(t.pour_affichage().columns) == ["Niveau d'appréciation", "Maillon ou relation", "Forces", "Faiblesses"]
-    brut = pl.style_tableau(pl.synthese_informations(cluster), code="tableau_7").to_html()
+    brut = tp.style_tableau(tp.synthese_informations(pl.faits_synthese(cluster)), code="tableau_7").to_html()
     assert "Tableau 7 : " in brut
     assert all(f">{titre}</th>" in brut for titre in ("Rubrique", "Élément", "Information"))
-    ffom = pl.style_tableau(pl.forces_faiblesses(cluster), code="tableau_8").data
+    ffom = tp.style_tableau(tp.forces_faiblesses(pl.ffom_par_ligne(cluster)), code="tableau_8").data
     assert list(ffom.columns) == ["Niveau d'appréciation", "Maillon ou relation", "Forces", "Faiblesses"]
 
 
@@ -248,7 +290,10 @@ def test_date_de_reference_illisible(cluster: clusterlib.Cluster) -> None:
 
 
 def test_suivi_lit_les_dates_de_la_campagne(cluster: clusterlib.Cluster) -> None:
-    s = pl.suivi_campagne(cluster, REF).set_index("id")
+    codes = pl.suivi_campagne(cluster, REF).set_index("id")
+    assert codes.loc["A1", "etat"] == "en_retard" and codes.loc["A1", "evolution"] == "nouvelle_campagne"
+    assert codes.loc["A1", "faits"] == {"campagne": "2025-2026", "mois_retard": 1, "non_demarree": False}
+    s = tp.tableau_suivi(codes.reset_index()).donnees.set_index("id")
     assert s.loc["A3", "evolution"] == "Réalisée pendant la campagne 2025-2026"  # fin juin 2025
     assert s.loc["A10", "evolution"] == "Réalisée lors d'une campagne précédente"
     assert s.loc["A1", "evolution"] == "Nouvelle action de la campagne 2025-2026 ; en retard de 1 mois"
@@ -266,7 +311,11 @@ def test_suivi_compare_au_plan_precedent(cluster: clusterlib.Cluster) -> None:
     precedent.loc[precedent["id"] == "A6", "fin"] = "2026-01"
     retiree = precedent[precedent["id"] == "A3"].assign(id="A9", action="Visite d'échange")
     precedent = pd.concat([precedent, retiree], ignore_index=True)
-    s = pl.suivi_campagne(cluster, REF, plan_precedent=precedent).set_index("id")
+    codes = pl.suivi_campagne(cluster, REF, plan_precedent=precedent).set_index("id")
+    assert codes.loc["A1", "evolution"] == "modifiee"
+    assert codes.loc["A1", "faits"] == {"statut": ("prevue", "en_cours"), "realise": (40.0, 95.0, 55.0)}
+    assert codes.loc["A9", "etat"] == codes.loc["A9", "evolution"] == "retiree"
+    s = tp.tableau_suivi(codes.reset_index()).donnees.set_index("id")
     assert s.loc["A1", "evolution"] == "Statut : prévue → en cours ; réalisé : 40 → 95 (+55)"
     assert s.loc["A5", "evolution"] == "Nouvelle action depuis la revue précédente"
     assert s.loc["A6", "evolution"] == "Fin prévue : janv. 2026 → févr. 2026"
@@ -281,7 +330,7 @@ def test_lire_plan_precedent(cluster: clusterlib.Cluster, tmp_path: Path) -> Non
     copie.write_text("\n".join(lignes).replace("2400000", "2 400 000"), encoding="utf-8")
     precedent = pl.lire_plan_precedent(copie)
     assert precedent.loc[0, "budget"] == 2_400_000 and precedent.loc[0, "statut"] == "en_cours"
-    s = pl.suivi_campagne(cluster, REF, plan_precedent=precedent).set_index("id")
+    s = tp.tableau_suivi(pl.suivi_campagne(cluster, REF, plan_precedent=precedent)).donnees.set_index("id")
     assert s.loc["A1", "evolution"] == "Pas de changement"
     assert s.loc["A3", "evolution"] == "Nouvelle action depuis la revue précédente"
     with pytest.raises(pl.ErreurPlanification, match="introuvable"):
@@ -292,12 +341,18 @@ def test_lire_plan_precedent(cluster: clusterlib.Cluster, tmp_path: Path) -> Non
 
 
 def test_evolution_ffom(cluster: clusterlib.Cluster) -> None:
-    e = pl.evolution_ffom(cluster.ffom, "2025-2026")
+    codes = pl.evolution_ffom(cluster.ffom, "2025-2026")
+    assert set(codes["evolution"]) == {"nouveau", "plus_cite"}
+    assert set(codes.loc[codes["evolution"] == "plus_cite", "campagne"]) == {"2024-2025"}
+    e = tp.table_evolution_ffom(codes)
+    assert list(e.columns) == ["objet", "type", "description", "evolution", "campagne"]
     plus_cites = e[e["evolution"] == "plus cité en 2025-2026"]
     # « STOCKAGE insuffisant » et « Stockage insuffisant » : le même élément (casse ignorée)
     assert list(plus_cites["description"]) == ["Pas de comptes tenus"]
-    nouveaux = e[e["evolution"].str.startswith("nouveau")]
+    nouveaux = e[e["evolution"] == "nouveau (absent en 2024-2025)"]
     assert len(nouveaux) == 7
+    assert e.loc[e["description"] == "Pas de comptes tenus", ["objet", "type"]].values.tolist() == [
+        ["Transformateur", "Faiblesse"]]
     assert pl.evolution_ffom(cluster.ffom, "2024-2025").empty  # pas de campagne antérieure
 
 
@@ -316,7 +371,7 @@ def test_revue_campagne_de_l_exemple() -> None:
     assert set(revue) == {"actions", "resume", "ffom", "notes"}
     assert len(revue["actions"]) == len(riz.plan_actions)
     assert revue["resume"].set_index("etat").loc["total", "nb_actions"] == len(riz.plan_actions)
-    t = pl.tableau_suivi(revue["actions"], "2025-2026")
+    t = tp.tableau_suivi(revue["actions"], "2025-2026")
     assert t.titre.endswith("2025-2026") and not t.vierge
 
 

@@ -16,6 +16,7 @@ from clusterlib.analyses import comptes, notation, planification, reseau
 from clusterlib.donnees import echantillons
 from clusterlib.formulaires import imprimable
 from clusterlib.presentation import papier
+from clusterlib.presentation import planification as textes_planification
 from clusterlib.presentation.format_fr import fcfa
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -93,7 +94,7 @@ def test_colonnes_a_remplir_larges_et_longs_tableaux_coupables() -> None:
     assert len(blocs) == 5
     assert page.count('class="a-remplir"') > 50
     assert "landscape" not in page  # Chromium ne remet pas en page une page paysage
-    for tableau, classes in zip(planification.tableaux_vierges(), blocs, strict=True):
+    for tableau, classes in zip(textes_planification.tableaux_vierges(), blocs, strict=True):
         lignes = len(tableau.donnees)
         assert ("papier-long" in classes) == (lignes + len(set(tableau.donnees.get(tableau.intertitre, [])))
                                               >= papier.LIGNES_LONG), tableau.intitule
@@ -187,7 +188,7 @@ def test_indicateur_moyenne_a_la_main_egale_la_suggestion(riz: clusterlib.Cluste
 
 def test_tableau_11_reponse_de_la_planification(riz: clusterlib.Cluster) -> None:
     ex = papier.exercice_tableau_11(riz, "A2")
-    attendue = planification.actions_prioritaires(riz).set_index("id").loc["A2"]
+    attendue = textes_planification.actions_prioritaires(planification.actions_du_plan(riz)).set_index("id").loc["A2"]
     assert ex.reponse["ligne"]["periode"] == attendue["periode"]
     assert ex.reponse["ligne"]["action"] == attendue["action"]
     colonnes_11 = referentiel.lire("planification.yml")["tableaux"]["tableau_11"]["colonnes"]

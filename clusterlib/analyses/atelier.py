@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -43,8 +44,8 @@ class ErreurAgenda(ValueError):
     """Les paramètres de l'atelier sont invalides ou les séances ne tiennent pas dans les jours donnés."""
 
 
-def _ref() -> dict[str, Any]:
-    return referentiel.lire("atelier.yml")
+_ref = partial(referentiel.lire, "atelier.yml")
+"""Le référentiel de l'atelier (contenu partagé : ne pas le modifier)."""
 
 
 def referentiel_atelier() -> dict[str, Any]:

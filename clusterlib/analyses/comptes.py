@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -82,8 +83,8 @@ class ErreurRepartition(ValueError):
 # --- Référentiel ---------------------------------------------------------------------------
 
 
-def _lire_referentiel() -> dict[str, Any]:
-    return referentiel.lire("comptes.yml")
+_lire_referentiel = partial(referentiel.lire, "comptes.yml")
+"""Le référentiel des comptes (contenu partagé : ne pas le modifier)."""
 
 
 def referentiel_comptes() -> dict[str, Any]:
@@ -93,26 +94,17 @@ def referentiel_comptes() -> dict[str, Any]:
 
 def libelle_solde(code: str) -> str:
     """Le libellé français d'un solde ou d'une rubrique du compte (``valeur_ajoutee`` → « Valeur ajoutée »)."""
-    for solde in _lire_referentiel()["soldes"]:
-        if solde["code"] == code:
-            return solde["libelle"]
-    return code
+    return referentiel.libelle_de(_lire_referentiel()["soldes"], code)
 
 
 def libelle_beneficiaire(code: str) -> str:
     """Le libellé français d'un bénéficiaire de la valeur ajoutée (``etat`` → « État et communes… »)."""
-    for b in _lire_referentiel()["beneficiaires_va"]:
-        if b["code"] == code:
-            return b["libelle"]
-    return code
+    return referentiel.libelle_de(_lire_referentiel()["beneficiaires_va"], code)
 
 
 def libelle_controle(code: str) -> str:
     """Le libellé français d'un contrôle de cohérence (``produit_nul`` → « Ligne de produit égale à zéro »)."""
-    for c in _lire_referentiel()["controles"]:
-        if c["code"] == code:
-            return c["libelle"]
-    return code
+    return referentiel.libelle_de(_lire_referentiel()["controles"], code)
 
 
 def _ordre_maillons() -> dict[str, int]:

@@ -24,14 +24,14 @@ import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from clusterlib import referentiel
-from clusterlib.fichiers import ecrire_atomique
-from clusterlib.presentation.echappement import neutraliser_cellule, retirer_neutralisation
+from clusterlib.fichiers import ecrire_atomique, neutraliser_cellule, retirer_neutralisation
 
 if TYPE_CHECKING:
     from clusterlib.donnees.modele import Cluster
@@ -62,8 +62,8 @@ class ErreurListe(ValueError):
     """Une réponse ou un identifiant ne correspond pas au référentiel ; message en français."""
 
 
-def _ref() -> dict[str, Any]:
-    return referentiel.lire("listes_controle.yml")
+_ref = partial(referentiel.lire, "listes_controle.yml")
+"""Le référentiel des listes de contrôle (contenu partagé : ne pas le modifier)."""
 
 
 def noms_listes() -> list[str]:

@@ -28,8 +28,14 @@ from clusterlib import referentiel
 from clusterlib.donnees.lecture import lire_csv, lire_jeu
 from clusterlib.donnees.problemes import ErreurDonnees, lettre_colonne
 from clusterlib.donnees.validation import lire_nombre
-from clusterlib.fichiers import ErreurSortie, ecrire_atomique, ecriture_atomique, verifier_sortie
-from clusterlib.presentation.echappement import neutraliser_cellule, proteger_classeur
+from clusterlib.fichiers import (
+    ErreurSortie,
+    ecrire_atomique,
+    ecriture_atomique,
+    neutraliser_cellule,
+    proteger_classeur,
+    verifier_sortie,
+)
 from clusterlib.referentiel import Colonne, regles
 
 __all__ = [
@@ -118,7 +124,7 @@ def texte_csv(cadre: pd.DataFrame) -> str:
     """Le texte CSV d'une table (virgules, en-tête = noms de colonnes, cellules vides pour NA).
 
     Un texte qui commence par ``=``, ``+``, ``-``, ``@``… reçoit une apostrophe devant
-    (:func:`clusterlib.presentation.echappement.neutraliser_cellule`) ; la lecture des jeux l'ôte."""
+    (:func:`clusterlib.fichiers.neutraliser_cellule`) ; la lecture des jeux l'ôte."""
     tampon = io.StringIO(newline="")
     ecrivain = csv.writer(tampon, lineterminator="\n")
     ecrivain.writerow([neutraliser_cellule(str(c)) for c in cadre.columns])

@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from clusterlib import __version__, referentiel
-from clusterlib.fichiers import ecriture_atomique, verifier_sortie
-from clusterlib.presentation.echappement import proteger_classeur
+from clusterlib.fichiers import ecriture_atomique, proteger_classeur, verifier_sortie
 
 __all__ = [
     "ErreurFormulaire",

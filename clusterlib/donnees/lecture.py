@@ -26,7 +26,7 @@ import yaml
 
 from clusterlib import referentiel
 from clusterlib.donnees.problemes import Probleme, abrege, lettre_colonne, raison_systeme
-from clusterlib.presentation.echappement import retirer_neutralisation
+from clusterlib.fichiers import retirer_neutralisation
 
 __all__ = [
     "FicheBrute",

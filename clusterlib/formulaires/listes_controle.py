@@ -202,8 +202,7 @@ class FormulaireCandidats:
         self.candidat.value = ""
         self.message.value = f"<p role='status'>Grille de {html.escape(nom)} ({html.escape(jury)}) ajoutée.</p>"
         if self.chemin is not None:
-            from clusterlib.fichiers import ecrire_atomique
-            from clusterlib.presentation.echappement import neutraliser_tableau
+            from clusterlib.fichiers import ecrire_atomique, neutraliser_tableau
 
             ecrire_atomique(self.chemin, neutraliser_tableau(self._notes).to_csv(index=False))
         self._afficher()

@@ -30,9 +30,8 @@ from clusterlib import referentiel
 from clusterlib.donnees.lecture import decoder
 from clusterlib.donnees.lecture import separateur as deviner_separateur
 from clusterlib.donnees.modele import load
-from clusterlib.fichiers import ecrire_atomique
+from clusterlib.fichiers import ecrire_atomique, neutraliser_cellule, retirer_neutralisation
 from clusterlib.formulaires.imprimable import mimebundle
-from clusterlib.presentation.echappement import neutraliser_cellule, retirer_neutralisation
 from clusterlib.referentiel import regles
 
 __all__ = ["ErreurFormulaire", "FormulaireNotation", "enregistrer_notes", "formulaire_notation"]

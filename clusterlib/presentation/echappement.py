@@ -8,16 +8,14 @@ module rassemble les protections que tous les modules de présentation et d'écr
 - :func:`echapper_markdown` : le texte à mettre dans du Markdown (ni HTML, ni lien, ni mise en forme) ;
 - :func:`styler_echappe` : un tableau mis en page (pandas ``Styler``) dont cellules, en-têtes et
   titre sont échappés ;
-- :func:`neutraliser_cellule` et :func:`neutraliser_tableau` : les valeurs d'un CSV qu'un tableur
-  ne lira jamais comme une formule (préfixe apostrophe recommandé par l'OWASP) ;
-  :func:`retirer_neutralisation` ôte ce préfixe à la relecture ;
-- :func:`proteger_classeur` : juste avant l'enregistrement d'un ``.xlsx``, aucune cellule n'est
-  une formule et un texte qui commence par ``=``, ``+``, ``-`` ou ``@`` est marqué comme texte ;
 - :func:`html_rapport` : l'export HTML d'un rapport, sans script et avec une politique de
   sécurité du contenu (CSP) qui interdit tout script.
 
 Le texte envoyé à matplotlib est protégé à part, par
-:func:`clusterlib.graphiques.textes_litteraux`.
+:func:`clusterlib.graphiques.textes_litteraux` ; les cellules des CSV et des classeurs, qu'un
+tableur ne doit jamais lire comme une formule, par :mod:`clusterlib.fichiers`
+(:func:`~clusterlib.fichiers.neutraliser_cellule`, :func:`~clusterlib.fichiers.proteger_classeur`),
+que les couches basses (lecture des données, analyses) appellent aussi.
 """
 
 from __future__ import annotations
@@ -28,19 +26,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import pandas as pd
     from pandas.io.formats.style import Styler
 
 __all__ = [
     "CSP_RAPPORT",
-    "DEBUTS_FORMULE",
     "echapper_html",
     "echapper_markdown",
     "html_rapport",
-    "neutraliser_cellule",
-    "neutraliser_tableau",
-    "proteger_classeur",
-    "retirer_neutralisation",
     "styler_echappe",
 ]
 
@@ -87,87 +79,6 @@ def styler_echappe(style: Styler) -> Styler:
     if style.caption is not None:
         style = style.set_caption(echapper_html(style.caption))
     return style
-
-
-# --- Tableurs : CSV et XLSX ------------------------------------------------------------------
-
-DEBUTS_FORMULE = ("=", "+", "-", "@", "\t", "\r")
-"""Premiers caractères qu'un tableur lit comme le début d'une formule (liste de l'OWASP)."""
-
-_NOMBRE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
-
-
-def _a_neutraliser(texte: str) -> bool:
-    return texte.startswith(DEBUTS_FORMULE) and not _NOMBRE.fullmatch(texte)
-
-
-def _apres_apostrophes(texte: str) -> bool:
-    """Vrai pour ``=1``, ``'=1``, ``''=1``… : un début de formule, derrière d'éventuelles apostrophes."""
-    return _a_neutraliser(texte.lstrip("'"))
-
-
-def neutraliser_cellule(valeur: Any) -> Any:
-    """La valeur à écrire dans une cellule de CSV : jamais le début d'une formule.
-
-    Un texte qui commence par ``=``, ``+``, ``-``, ``@``, une tabulation ou un retour chariot
-    reçoit une apostrophe devant (``=1+1`` → ``'=1+1``), comme le recommande l'OWASP. Un nombre
-    reste un nombre, même négatif et même écrit en texte (``-2``, ``-2.5``, ``+3``) ; les autres
-    valeurs sont rendues telles quelles. Un texte déjà précédé d'apostrophes (``'=1``) en reçoit
-    une de plus, pour que :func:`retirer_neutralisation`, qui fait l'inverse, le rende intact.
-    """
-    if isinstance(valeur, str) and _apres_apostrophes(valeur):
-        return "'" + valeur
-    return valeur
-
-
-def retirer_neutralisation(texte: str) -> str:
-    """Relit une cellule écrite par :func:`neutraliser_cellule` : ``'=1+1`` redevient ``=1+1``.
-
-    Seule une apostrophe suivie d'un début de formule est ôtée (c'est aussi ce que fait un
-    tableur : l'apostrophe y marque un texte, elle ne fait pas partie de la valeur) ; ``'abc``
-    reste ``'abc``. Ainsi un jeu réécrit par ``import-kobo`` ou ``pseudonymise`` se relit avec
-    exactement les valeurs d'origine.
-    """
-    if texte.startswith("'") and _apres_apostrophes(texte):
-        return texte[1:]
-    return texte
-
-
-def neutraliser_tableau(cadre: pd.DataFrame) -> pd.DataFrame:
-    """Copie d'un tableau prêt pour ``to_csv`` : chaque texte passe par :func:`neutraliser_cellule`.
-
-    Les colonnes de nombres ne changent pas ; le tableau reçu n'est pas modifié.
-    """
-    import pandas as pd
-
-    sortie = cadre.copy()
-    for colonne in sortie.columns:
-        serie = sortie[colonne]
-        if pd.api.types.is_string_dtype(serie) or serie.dtype == object:
-            sortie[colonne] = serie.map(neutraliser_cellule, na_action="ignore")
-    return sortie
-
-
-def proteger_classeur(classeur: Any) -> Any:
-    """Avant l'enregistrement d'un classeur openpyxl : aucune cellule n'est une formule.
-
-    openpyxl fait d'un texte qui commence par « = » une formule : chaque cellule formule
-    redevient un texte. Un texte qui commence par ``=``, ``+``, ``-``, ``@``, une tabulation ou
-    un retour chariot est marqué « texte » (``quotePrefix`` : l'apostrophe qu'Excel ajoute
-    lui-même, invisible dans la cellule) ; il reste du texte si on le modifie dans Excel. Les
-    nombres restent des nombres. Le classeur est modifié sur place et renvoyé.
-    """
-    for feuille in classeur.worksheets:
-        for ligne in feuille.iter_rows():
-            for cellule in ligne:
-                valeur = cellule.value
-                if not isinstance(valeur, str):
-                    continue
-                if cellule.data_type == "f":
-                    cellule.data_type = "s"
-                if _a_neutraliser(valeur):
-                    cellule.quotePrefix = True
-    return classeur
 
 
 # --- Export HTML d'un rapport -----------------------------------------------------------------

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import math
 import re
 from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
@@ -30,6 +29,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from clusterlib.presentation.echappement import styler_echappe
+from clusterlib.referentiel import regles
 
 __all__ = [
     "ESPACE_FINE",
@@ -73,18 +73,12 @@ def _manquant(valeur: Any) -> bool:
 def nombre(valeur: Real | None, decimales: int = 0) -> str:
     """Un nombre écrit à la française : ``1234567.891`` → « 1 234 567,89 » (``decimales=2``).
 
-    Les milliers sont séparés par une espace fine insécable, la décimale par une virgule ;
-    l'arrondi est celui de Python (au plus proche). ``None`` ou ``NaN`` donnent « — ».
+    Les milliers sont séparés par une espace fine insécable, la décimale par une virgule, selon
+    la règle :func:`clusterlib.referentiel.regles.nombre_ecrit` ; ``None`` ou ``NaN`` donnent « — ».
     """
     if _manquant(valeur):
         return MANQUANT
-    x = float(valeur)
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    texte = f"{x:,.{decimales}f}"
-    if texte.lstrip("-").strip("0.,") == "":  # « -0 » ou « -0,0 » : pas de signe
-        texte = texte.lstrip("-")
-    return texte.replace(",", ESPACE_FINE).replace(".", ",")
+    return regles.nombre_ecrit(valeur, decimales)
 
 
 def fcfa(valeur: Real | None, decimales: int = 0) -> str:

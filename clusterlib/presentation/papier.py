@@ -213,10 +213,10 @@ def tableaux_vierges_html() -> str:
     """Les tableaux 7 à 11 du guide, vierges, à imprimer (un tableau par page, sous le numéro du guide).
 
     Lignes et colonnes viennent de ``referentiel/planification.yml`` par
-    :func:`clusterlib.analyses.planification.tableaux_vierges` ; les colonnes à remplir
+    :func:`clusterlib.presentation.planification.tableaux_vierges` ; les colonnes à remplir
     reçoivent l'essentiel de la largeur.
     """
-    from clusterlib.analyses import planification
+    from clusterlib.presentation import planification
 
     morceaux = []
     for rang, tableau in enumerate(planification.tableaux_vierges()):
@@ -471,10 +471,11 @@ def exercice_tableau_11(cluster: Cluster, action: str) -> ExercicePapier:
 
     Deux tableaux : la ligne de ``plan_actions`` (une colonne par ligne, avec sa description du
     format de données) et une ligne vierge du tableau 11 (colonnes de ``planification.yml``).
-    La réponse : la ligne que produit :func:`clusterlib.analyses.planification.actions_prioritaires`
+    La réponse : la ligne que produit :func:`clusterlib.presentation.planification.actions_prioritaires`
     et les colonnes de la table absentes du tableau 11.
     """
     from clusterlib.analyses import planification
+    from clusterlib.presentation import planification as textes_planification
 
     plan = cluster.plan_actions.set_index("id")
     ligne = plan.loc[action]
@@ -492,7 +493,8 @@ def exercice_tableau_11(cluster: Cluster, action: str) -> ExercicePapier:
         TableauPapier("Tableau 11 : " + referentiel.lire("planification.yml")["tableaux"]["tableau_11"]["titre"],
                       vierge, note="À remplir à la main à partir du tableau précédent."),
     )
-    attendue = planification.actions_prioritaires(cluster, inclure_abandonnees=True).set_index("id").loc[action]
+    attendue = textes_planification.actions_prioritaires(
+        planification.actions_du_plan(cluster, inclure_abandonnees=True)).set_index("id").loc[action]
     sources = {"id", "action", "moyens", "responsable", "structures_appui", "debut", "fin"}
     en_plus = [c for c in plan.columns if c not in sources]
     reponse = {"ligne": {c: str(attendue[c]) if c in attendue else action for c in colonnes_11},

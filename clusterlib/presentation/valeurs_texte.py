@@ -21,6 +21,7 @@ from clusterlib.donnees import echantillons
 from clusterlib.donnees.modele import Cluster
 from clusterlib.presentation.format_fr import fcfa, millions_fcfa, nombre, pourcentage
 from clusterlib.presentation.notation import raison_suggestion
+from clusterlib.presentation.planification import periode
 
 __all__ = [
     "valeurs_action",
@@ -128,7 +129,7 @@ def valeurs_action(cluster: Cluster, prefixe: str, identifiant: str) -> dict[str
         f"{cle}_moyens": f"{a['moyens']} (budget de {millions_fcfa(a['budget'])})",
         f"{cle}_responsable": str(a["responsable"]),
         f"{cle}_appuis": " ; ".join(p.strip() for p in str(a["structures_appui"]).split(";")),
-        f"{cle}_periode": planification.periode(a["debut"], a["fin"]),
+        f"{cle}_periode": periode(a["debut"], a["fin"]),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -35,6 +36,7 @@ __all__ = [
     "grille",
     "indicateurs",
     "libelle",
+    "libelle_de",
     "limites",
     "lire",
     "tables",
@@ -103,12 +105,18 @@ def codes(nom: str) -> tuple[str, ...]:
     return tuple(v["code"] for v in _lire("enumerations.yml")[nom]["valeurs"])
 
 
-def libelle(nom: str, code: str) -> str:
-    """Le libellé français d'un code (le code lui-même s'il est inconnu)."""
-    for valeur in _lire("enumerations.yml")[nom]["valeurs"]:
+def libelle_de(valeurs: Iterable[Mapping[str, Any]], code: str) -> str:
+    """Le libellé d'un code dans une liste d'entrées ``{code, libelle}`` d'un référentiel (le code
+    lui-même s'il n'y est pas) : états d'action, soldes du compte, valeurs d'une énumération…"""
+    for valeur in valeurs:
         if valeur["code"] == code:
             return valeur["libelle"]
     return code
+
+
+def libelle(nom: str, code: str) -> str:
+    """Le libellé français d'un code (le code lui-même s'il est inconnu)."""
+    return libelle_de(_lire("enumerations.yml")[nom]["valeurs"], code)
 
 
 # --- Format des données -------------------------------------------------------------------

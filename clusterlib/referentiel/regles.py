@@ -3,11 +3,14 @@
 Format des campagnes (``format_donnees.yml``, clé ``regles``), identifiants des indicateurs
 et échelle des notes (``grille.yml``) : la validation, l'import Kobo, les formulaires, la
 notation et leurs messages passent par ici, de sorte qu'ajouter un indicateur dans
-``grille.yml`` ou changer l'échelle ne demande aucune ligne de code.
+``grille.yml`` ou changer l'échelle ne demande aucune ligne de code. L'écriture d'un nombre à
+la française (:func:`nombre_ecrit`) y est aussi : les messages des couches basses la lisent,
+et :func:`clusterlib.presentation.format_fr.nombre` l'applique à tout ce qui s'affiche.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -21,8 +24,24 @@ __all__ = [
     "echelle_notes",
     "format_campagne",
     "ids_indicateurs",
+    "nombre_ecrit",
     "plage_indicateurs",
 ]
+
+
+def nombre_ecrit(valeur: float, decimales: int = 0) -> str:
+    """Un nombre écrit à la française : ``1234567.891`` → « 1 234 567,89 » (``decimales=2``).
+
+    Les milliers sont séparés par une espace fine insécable, la décimale par une virgule ;
+    l'arrondi est celui de Python (au plus proche) ; « -0 » s'écrit « 0 », l'infini « ∞ ».
+    """
+    x = float(valeur)
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    texte = f"{x:,.{decimales}f}"
+    if texte.lstrip("-").strip("0.,") == "":  # « -0 » ou « -0,0 » : pas de signe
+        texte = texte.lstrip("-")
+    return texte.replace(",", "\u202f").replace(".", ",")
 
 
 @cache

@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 
 from clusterlib.analyses import listes_controle as lc
 from clusterlib.analyses import planification as pl
-from clusterlib.fichiers import ecriture_atomique, verifier_sortie
-from clusterlib.presentation.echappement import proteger_classeur
+from clusterlib.fichiers import ecriture_atomique, proteger_classeur, verifier_sortie
+from clusterlib.presentation import planification as textes_planification
 from clusterlib.presentation.format_fr import fcfa_auto, nombre, pourcentage, typographie
 from clusterlib.presentation.listes_controle import message_liste
 
@@ -140,7 +140,7 @@ def _largeurs_cm(colonnes: list[str], largeurs: dict[str, float], utile: float) 
     return [utile * b / total for b in brutes]
 
 
-def _table_docx(doc: Any, tableau: pl.TableauAtelier, utile: float = LARGEUR_UTILE_CM) -> None:
+def _table_docx(doc: Any, tableau: textes_planification.TableauAtelier, utile: float = LARGEUR_UTILE_CM) -> None:
     """Écrit un tableau de l'atelier dans le document : intitulé, note, tableau, intertitres de partie."""
     doc.add_heading(tableau.intitule, level=2)
     if tableau.note:
@@ -182,7 +182,7 @@ def _table_docx(doc: Any, tableau: pl.TableauAtelier, utile: float = LARGEUR_UTI
             cellule.width = Cm(largeurs[i])
             texte = str(ligne[c]) if pd.notna(ligne[c]) else ""
             _ecrire_cellule(cellule, texte, gras=c in ("rubrique", "ligne"),
-                            italique=texte.startswith(pl.A_COMPLETER))
+                            italique=texte.startswith(textes_planification.A_COMPLETER))
     doc.add_paragraph()
 
 
@@ -325,7 +325,7 @@ def _classeur() -> Workbook:
     return classeur
 
 
-def _tableau_xlsx(classeur: Workbook, tableau: pl.TableauAtelier) -> None:
+def _tableau_xlsx(classeur: Workbook, tableau: textes_planification.TableauAtelier) -> None:
     cadre = tableau.pour_affichage()
     colonnes = list(tableau.donnees[[tableau.intertitre] if tableau.intertitre else []].columns) + [
         c for c in tableau.colonnes if c in tableau.donnees.columns]
@@ -339,7 +339,7 @@ def _tableau_xlsx(classeur: Workbook, tableau: pl.TableauAtelier) -> None:
 # --- Documents ---------------------------------------------------------------------------------------
 
 
-def ecrire_tableaux(tableaux: Sequence[pl.TableauAtelier], chemin: str | Path, titre: str,
+def ecrire_tableaux(tableaux: Sequence[textes_planification.TableauAtelier], chemin: str | Path, titre: str,
                     sous_titre: str = "") -> Path:
     """Écrit une suite de tableaux de l'atelier dans un ``.docx`` (un titre par tableau) ou un
     ``.xlsx`` (une feuille par tableau)."""
@@ -370,14 +370,14 @@ def dossier_atelier(cluster: Cluster, chemin: str | Path, campagne: str | None =
     Lève :class:`~clusterlib.fichiers.ErreurSortie` si ``chemin`` est ou se trouve dans un jeu de données.
     """
     _verifier(chemin, cluster)
-    tableaux = pl.tableaux_atelier(cluster, campagne, vision)
+    tableaux = textes_planification.tableaux_atelier(cluster, campagne, vision)
     return ecrire_tableaux(tableaux, chemin, "Atelier de planification : tableaux de travail",
                            _sous_titre_cluster(cluster, campagne))
 
 
 def modeles_vierges(chemin: str | Path) -> Path:
     """Les tableaux 7 à 11 et le tableau de suivi, vierges, à imprimer pour l'atelier ou la revue."""
-    tableaux = [*pl.tableaux_vierges(), pl.tableau_suivi(None)]
+    tableaux = [*textes_planification.tableaux_vierges(), textes_planification.tableau_suivi(None)]
     return ecrire_tableaux(tableaux, chemin, "Atelier de planification et suivi : modèles vierges",
                            "Cluster : ………………………………   Campagne : ……………   Date : ……………")
 
@@ -427,14 +427,15 @@ def document_suivi(cluster: Cluster, chemin: str | Path, date_reference: Any = N
     camp = campagne or cluster.campagne
     ref = pl.lire_date(date_reference)
     revue = pl.revue_campagne(cluster, ref, camp, plan_precedent)
-    suivi = pl.tableau_suivi(revue["actions"], camp)
+    suivi = textes_planification.tableau_suivi(revue["actions"], camp)
     resume = revue["resume"]
     resume_fr = pd.DataFrame({
         "État": resume["libelle"], "Actions": resume["nb_actions"],
         "Part": [pourcentage(p, 0) for p in resume["part"]], "Budget": [fcfa_auto(b) for b in resume["budget"]],
     })
-    ffom = revue["ffom"].rename(columns={"objet": "Maillon ou relation", "type": "Type", "description": "Élément",
-                                         "evolution": "Évolution", "campagne": "Campagne"})
+    ffom = textes_planification.table_evolution_ffom(revue["ffom"]).rename(columns={
+        "objet": "Maillon ou relation", "type": "Type", "description": "Élément", "evolution": "Évolution",
+        "campagne": "Campagne"})
     notes = revue["notes"]
     notes_fr = pd.DataFrame({
         "Indicateur": notes["indicateur"], "Nom": notes["nom"],

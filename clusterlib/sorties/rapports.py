@@ -41,8 +41,15 @@ from clusterlib import __version__
 from clusterlib.donnees.lecture import lire_jeu
 from clusterlib.donnees.modele import Cluster, cluster_depuis_jeu
 from clusterlib.donnees.validation import probleme_identifiant_cluster, valider_jeu
-from clusterlib.fichiers import ErreurSortie, ecrire_atomique, message_systeme, verifier_sortie, verrou
-from clusterlib.presentation.echappement import neutraliser_tableau, proteger_classeur
+from clusterlib.fichiers import (
+    ErreurSortie,
+    ecrire_atomique,
+    message_systeme,
+    neutraliser_tableau,
+    proteger_classeur,
+    verifier_sortie,
+    verrou,
+)
 from clusterlib.ressources import dossier_carnets
 
 __all__ = [

@@ -43,7 +43,8 @@ MODULES_PRECHARGES = (
     "clusterlib.analyses.comptes", "clusterlib.analyses.notation", "clusterlib.analyses.planification",
     "clusterlib.analyses.qqrp", "clusterlib.analyses.reseau",
     "clusterlib.presentation.format_fr", "clusterlib.presentation.affichage", "clusterlib.presentation.comptes",
-    "clusterlib.presentation.qqrp", "clusterlib.presentation.reseau", "clusterlib.sorties.rapports",
+    "clusterlib.presentation.planification", "clusterlib.presentation.qqrp", "clusterlib.presentation.reseau",
+    "clusterlib.sorties.rapports",
     "clusterlib.sorties.pdf", "clusterlib.graphiques", "clusterlib.graphiques.carte", "clusterlib.graphiques.comptes",
     "clusterlib.graphiques.notation", "clusterlib.graphiques.plan", "clusterlib.graphiques.qqrp",
 )

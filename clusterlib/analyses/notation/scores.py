@@ -17,7 +17,6 @@ from clusterlib.analyses.notation._commun import (
     regles,
 )
 from clusterlib.analyses.notation.niveaux import _libelles, libelle_niveau, niveaux, pourcentage_score
-from clusterlib.presentation.format_fr import nombre
 from clusterlib.referentiel import regles as regles_valeurs
 
 if TYPE_CHECKING:
@@ -67,7 +66,7 @@ def _table_scores(source: Any) -> pd.DataFrame:
     echelle = regles_valeurs.echelle_notes()
     hors = ~table["score"].between(echelle.minimum, echelle.maximum)
     if hors.any():
-        exemples = ", ".join(nombre(v, 1) for v in sorted(table.loc[hors, "score"].unique())[:5])
+        exemples = ", ".join(regles_valeurs.nombre_ecrit(v, 1) for v in sorted(table.loc[hors, "score"].unique())[:5])
         raise ScoresInvalides(f"note(s) hors de l'échelle : {exemples} ; attendu : une note "
                               f"{echelle.texte()}")
     return table

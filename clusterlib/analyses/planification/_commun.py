@@ -1,30 +1,31 @@
-"""Ce que partagent les tableaux de l'atelier et le suivi du plan : référentiel, états, outils."""
+"""Ce que partagent les tableaux de l'atelier et le suivi du plan : référentiel, états, outils.
+
+Des codes et des identifiants seulement : les libellés des lignes, les puces et les périodes
+écrites en clair sont dans :mod:`clusterlib.presentation.planification`.
+"""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from clusterlib import referentiel
-from clusterlib.presentation.dates import mois_court
 
 if TYPE_CHECKING:
 
     from clusterlib.donnees.modele import Cluster
 
 __all__ = [
-    "A_COMPLETER",
     "ETATS",
     "ErreurPlanification",
-    "TableauAtelier",
     "libelle_etat",
+    "lire_mois",
     "maillon_agregateur",
-    "periode",
 ]
 
 
@@ -32,60 +33,17 @@ class ErreurPlanification(ValueError):
     """Un paramètre du suivi est inutilisable (date illisible, dépense négative…) ; message en français."""
 
 
-def _ref() -> dict[str, Any]:
-    return referentiel.lire("planification.yml")
+_ref = partial(referentiel.lire, "planification.yml")
+"""Le référentiel de la planification (contenu partagé : ne pas le modifier)."""
 
 
 ETATS: tuple[str, ...] = tuple(e["code"] for e in _ref()["etats"])
 """Les états d'une action à une date de référence, dans l'ordre de présentation."""
 
-A_COMPLETER: str = _ref()["tableaux"]["tableau_7"]["a_completer"]
-"""Ce qu'on écrit dans une case que les données ne permettent pas de remplir."""
-_A_COMPLETER = A_COMPLETER
-
 
 def libelle_etat(code: str) -> str:
     """Le libellé français d'un état d'action (``en_retard`` → « En retard »)."""
-    for etat in _ref()["etats"]:
-        if etat["code"] == code:
-            return etat["libelle"]
-    return code
-
-
-@dataclass(frozen=True)
-class TableauAtelier:
-    """Un tableau de l'atelier : ses données, le libellé de ses colonnes et une note pour le lecteur.
-
-    ``donnees`` a des colonnes en codes (``forces``, ``faiblesses``…) ; ``colonnes`` donne leur
-    libellé à l'impression ; ``note`` dit d'où viennent les informations et ce qui reste à
-    remplir en atelier ; ``vierge`` vaut vrai pour un modèle à imprimer.
-    """
-
-    code: str
-    numero: int | None
-    titre: str
-    source: str
-    donnees: pd.DataFrame
-    colonnes: dict[str, str]
-    note: str = ""
-    vierge: bool = False
-    largeurs: dict[str, float] = field(default_factory=dict)
-    intertitre: str | None = None
-    """Colonne dont la valeur devient un intertitre à l'impression (``partie``, ``rubrique``)."""
-
-    @property
-    def intitule(self) -> str:
-        """« Tableau 8 : Forces et faiblesses du cluster »."""
-        return f"Tableau {self.numero} : {self.titre}" if self.numero else self.titre
-
-    def pour_affichage(self) -> pd.DataFrame:
-        """Les données avec les libellés de colonnes (sans colonnes techniques ; l'intertitre en tête)."""
-        garder = [c for c in self.colonnes if c in self.donnees.columns]
-        libelles = dict(self.colonnes)
-        if self.intertitre:
-            garder = [self.intertitre, *garder]
-            libelles[self.intertitre] = _ref()["tableaux"][self.code]["colonnes"][self.intertitre]
-        return self.donnees[garder].rename(columns=libelles)
+    return referentiel.libelle_de(_ref()["etats"], code)
 
 
 # --- Outils communs ----------------------------------------------------------------------------
@@ -97,18 +55,6 @@ def _texte(valeur: Any) -> str:
     if isinstance(valeur, float) and math.isnan(valeur):
         return ""
     return str(valeur).strip()
-
-
-def _lib_maillon(code: str) -> str:
-    if code == "cluster":
-        return "Ensemble du cluster"
-    courts = _ref().get("libelles_courts") or {}
-    return courts.get(code) or referentiel.libelle("maillons", code)
-
-
-def _lib_objet(objet: str) -> str:
-    """« producteur/transformateur » → « Producteur / Transformateur »."""
-    return " / ".join(_lib_maillon(p) for p in objet.split("/"))
 
 
 def maillon_agregateur(cluster: Cluster | None) -> str:
@@ -141,13 +87,14 @@ def _motif_correspond(motif: str, cle: str, agregateur: str) -> bool:
 def _affecter(objets: Sequence[str], parties: list[dict[str, Any]], agregateur: str) -> pd.DataFrame:
     """Range des objets (maillons, paires) dans les lignes d'un tableau du guide.
 
-    Renvoie une ligne par ligne du tableau (et des lignes « autres » pour les objets non cités),
-    avec les colonnes ``partie`` (libellé), ``ligne`` (libellé), ``objets`` (liste de clés).
+    Renvoie une ligne par ligne du tableau (et des lignes ajoutées pour les objets qu'aucune
+    ligne ne cite), avec les colonnes ``partie`` (code de la partie), ``rang`` (position de la
+    ligne dans la partie du référentiel ; vide pour une ligne ajoutée) et ``objets`` (liste de
+    clés ; pour une ligne ajoutée, la seule clé qu'elle porte).
     """
     cles = list(dict.fromkeys(_cle_objet(o) for o in objets if _texte(o)))
     lignes: list[dict[str, Any]] = [
-        {"partie": p["libelle"], "code_partie": p["code"], "ligne": lg["libelle"], "objets": []}
-        for p in parties for lg in p["lignes"]
+        {"partie": p["code"], "rang": rang, "objets": []} for p in parties for rang, _lg in enumerate(p["lignes"])
     ]
     motifs = [(i, lg["objets"]) for i, lg in enumerate(lp for p in parties for lp in p["lignes"])]
     restants: list[str] = []
@@ -166,17 +113,15 @@ def _affecter(objets: Sequence[str], parties: list[dict[str, Any]], agregateur: 
         )
         if cle == "cluster":
             partie = next((p for p in parties if p["code"] == "cluster"), parties[-1])
-        position = max(i for i, lg in enumerate(lignes) if lg["code_partie"] == partie["code"]) + 1
-        lignes.insert(position, {"partie": partie["libelle"], "code_partie": partie["code"],
-                                 "ligne": f"{partie['autres']} : {_lib_objet(cle)}", "objets": [cle]})
-    return pd.DataFrame(lignes)
+        position = max(i for i, lg in enumerate(lignes) if lg["partie"] == partie["code"]) + 1
+        lignes.insert(position, {"partie": partie["code"], "rang": None, "objets": [cle]})
+    cadre = pd.DataFrame(lignes, columns=["partie", "rang", "objets"])
+    cadre["rang"] = cadre["rang"].astype("Int64")
+    return cadre
 
 
-def _puces(elements: Sequence[str]) -> str:
-    return "\n".join(f"• {e}" for e in elements if e)
-
-
-def _mois(texte: Any) -> pd.Period | None:
+def lire_mois(texte: Any) -> pd.Period | None:
+    """Un mois « AAAA-MM » (``debut``, ``fin`` du plan d'actions) ; ``None`` s'il est vide ou illisible."""
     t = _texte(texte)
     if not t:
         return None
@@ -184,20 +129,6 @@ def _mois(texte: Any) -> pd.Period | None:
         return pd.Period(t, freq="M")
     except (ValueError, TypeError):
         return None
-
-
-def periode(debut: Any, fin: Any) -> str:
-    """La période d'une action en clair : ``("2025-10", "2026-01")`` → « oct. 2025 – janv. 2026 »."""
-    d, f = _mois(debut), _mois(fin)
-
-    def ecrire(p: pd.Period) -> str:
-        return mois_court(p.month, p.year)
-
-    if d is None and f is None:
-        return ""
-    if d is None or f is None:
-        return ("à partir de " + ecrire(d)) if d is not None else ("jusqu'à " + ecrire(f))
-    return ecrire(d) if d == f else f"{ecrire(d)} – {ecrire(f)}"
 
 
 def _cle_id(ident: Any) -> tuple[Any, ...]:

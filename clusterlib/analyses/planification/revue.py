@@ -1,4 +1,9 @@
-"""La revue de campagne (section 4.3.6, tableau 13) : ce qui a changé depuis la revue précédente."""
+"""La revue de campagne (section 4.3.6, tableau 13) : ce qui a changé depuis la revue précédente.
+
+Des codes et des faits : le tableau de suivi rédigé (périodes, états, évolutions en clair) et
+les changements de l'analyse FFOM en toutes lettres s'écrivent dans
+:mod:`clusterlib.presentation.planification`.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +18,14 @@ import pandas as pd
 from clusterlib import referentiel
 from clusterlib.analyses.planification._commun import (
     ErreurPlanification,
-    TableauAtelier,
     _campagne,
     _cle_objet,
-    _lib_objet,
-    _mois,
     _ref,
     _texte,
-    libelle_etat,
-    periode,
+    lire_mois,
 )
 from clusterlib.analyses.planification.suivi import avancement, resume_avancement
-from clusterlib.presentation.echappement import retirer_neutralisation
-from clusterlib.presentation.format_fr import nombre
+from clusterlib.fichiers import retirer_neutralisation
 from clusterlib.referentiel import regles
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ __all__ = [
     "lire_plan_precedent",
     "revue_campagne",
     "suivi_campagne",
-    "tableau_suivi",
 ]
 
 
@@ -62,49 +61,44 @@ def fin_campagne(campagne: str) -> dt.date:
     return fin.end_time.date()
 
 
-def _evolution_dates(lg: pd.Series, fenetre: tuple[pd.Period, pd.Period], campagne: str) -> str:
+def _evolution_dates(lg: pd.Series, fenetre: tuple[pd.Period, pd.Period], campagne: str) -> tuple[str, dict[str, Any]]:
     d0, d1 = fenetre
-    debut, fin = _mois(lg["debut"]), _mois(lg["fin"])
-    faits = []
+    debut, fin = lire_mois(lg["debut"]), lire_mois(lg["fin"])
+    faits: dict[str, Any] = {"campagne": campagne, "mois_retard": None, "non_demarree": False}
     if lg["etat"] == "realisee":
         if fin is not None and d0 <= fin <= d1:
-            faits.append(f"Réalisée pendant la campagne {campagne}")
-        elif fin is not None and fin < d0:
-            faits.append("Réalisée lors d'une campagne précédente")
-        else:
-            faits.append("Réalisée")
-    elif lg["etat"] == "abandonnee":
-        faits.append("Abandonnée")
-    else:
-        if debut is not None and d0 <= debut <= d1:
-            faits.append(f"Nouvelle action de la campagne {campagne}")
-        elif debut is not None and debut < d0:
-            faits.append("Reportée d'une campagne précédente")
-        if lg["etat"] == "en_retard":
-            faits.append(f"en retard de {lg['mois_retard']} mois")
-        if lg["non_demarree"]:
-            faits.append("pas encore démarrée alors que son début est passé")
-    return " ; ".join(faits)
+            return "realisee_campagne", faits
+        if fin is not None and fin < d0:
+            return "realisee_avant", faits
+        return "realisee", faits
+    if lg["etat"] == "abandonnee":
+        return "abandonnee", faits
+    faits["mois_retard"] = lg["mois_retard"] if lg["etat"] == "en_retard" else None
+    faits["non_demarree"] = bool(lg["non_demarree"])
+    if debut is not None and d0 <= debut <= d1:
+        return "nouvelle_campagne", faits
+    if debut is not None and debut < d0:
+        return "reportee", faits
+    return "ouverte", faits
 
 
-def _evolution_snapshot(lg: pd.Series, avant: pd.DataFrame | None) -> str:
+def _evolution_copie(lg: pd.Series, avant: pd.DataFrame | None) -> tuple[str, dict[str, Any]]:
     if avant is None or lg["id"] not in set(avant["id"]):
-        return "Nouvelle action depuis la revue précédente"
+        return "nouvelle_revue", {}
     p = avant[avant["id"] == lg["id"]].iloc[0]
-    faits = []
+    faits: dict[str, Any] = {}
     if _texte(p["statut"]) != lg["statut"]:
-        faits.append(f"statut : {referentiel.libelle('statuts_action', _texte(p['statut'])).lower()} → "
-                     f"{referentiel.libelle('statuts_action', lg['statut']).lower()}")
+        faits["statut"] = (_texte(p["statut"]), lg["statut"])
     r0, r1 = p["realise"], lg["realise"]
     if pd.notna(r1) and (pd.isna(r0) or r0 != r1):
-        ecart = "" if pd.isna(r0) else f" ({'+' if r1 >= r0 else ''}{nombre(r1 - r0)})"
-        faits.append(f"réalisé : {nombre(r0)} → {nombre(r1)}{ecart}")
+        faits["realise"] = (r0, r1, math.nan if pd.isna(r0) else r1 - r0)
     if _texte(p["fin"]) != lg["fin"]:
-        faits.append(f"fin prévue : {periode(p['fin'], p['fin']) or '—'} → {periode(lg['fin'], lg['fin']) or '—'}")
-    if not faits:
-        return "Pas de changement"
-    texte = " ; ".join(faits)
-    return texte[0].upper() + texte[1:]
+        faits["fin"] = (p["fin"], lg["fin"])
+    return ("modifiee" if faits else "inchangee"), faits
+
+
+_COLONNES_SUIVI = ["id", "action", "responsable", "debut", "fin", "etat", "indicateur", "cible", "realise",
+                   "taux_realisation", "evolution", "faits"]
 
 
 def suivi_campagne(
@@ -113,44 +107,46 @@ def suivi_campagne(
     campagne: str | None = None,
     plan_precedent: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Le tableau de suivi des actions pour la revue de campagne (tableau 13 du guide).
+    """Le suivi des actions pour la revue de campagne (tableau 13 du guide), en codes et en faits.
 
-    Une ligne par action : ``id``, ``action``, ``responsable``, ``periode``, ``etat``
-    (libellé), ``indicateur``, ``cible``, ``realise``, ``taux_realisation``, ``evolution`` et une
-    colonne ``observations`` vide pour la revue. ``evolution`` dit ce qui a changé depuis la
-    revue précédente : comparaison action par action avec ``plan_precedent`` (la copie du plan
-    gardée à la revue précédente) quand on la donne ; sinon, lecture des dates par rapport à la
-    campagne (nouvelle action, réalisée pendant la campagne, reportée, en retard…). Les actions
-    retirées du plan depuis la copie précédente sont ajoutées à la fin.
+    Une ligne par action : ``id``, ``action``, ``responsable``, ``debut``, ``fin``, ``etat``
+    (code de :data:`ETATS`, ou ``retiree`` pour une action retirée du plan), ``indicateur``,
+    ``cible``, ``realise``, ``taux_realisation``, puis ce qui a changé depuis la revue
+    précédente : ``evolution`` (un cas) et ``faits`` (dictionnaire). Avec ``plan_precedent``
+    (la copie du plan gardée à la revue précédente), comparaison action par action : cas
+    ``nouvelle_revue``, ``inchangee``, ``modifiee`` (faits ``statut`` : (avant, après),
+    ``realise`` : (avant, après, écart), ``fin`` : (avant, après), seulement ce qui a changé)
+    ou ``retiree`` ; les actions retirées du plan depuis la copie sont ajoutées à la fin. Sans
+    copie, lecture des dates par rapport à la campagne : cas ``realisee_campagne``,
+    ``realisee_avant``, ``realisee``, ``abandonnee``, ``nouvelle_campagne``, ``reportee`` ou
+    ``ouverte``, faits ``campagne``, ``mois_retard`` (si l'action est en retard) et
+    ``non_demarree``. :func:`clusterlib.presentation.planification.tableau_suivi` le rédige.
     """
     source_campagne = campagne
     if source_campagne is None and plan is not None and not isinstance(plan, pd.DataFrame):
         source_campagne = plan.campagne
     av = avancement(plan, date_reference)
-    colonnes = ["id", "action", "responsable", "periode", "etat", "indicateur", "cible", "realise",
-                "taux_realisation", "evolution", "observations"]
     if av.empty and plan_precedent is None:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in colonnes})
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in _COLONNES_SUIVI})
     if plan_precedent is None and source_campagne is None:
         raise ErreurPlanification(f"suivi de campagne : précisez la campagne ({regles.format_campagne()}) "
                                   "ou donnez le plan précédent")
     fenetre = _fenetre_campagne(source_campagne) if plan_precedent is None else None
     lignes = []
     for _, lg in av.iterrows():
-        evolution = (_evolution_dates(lg, fenetre, source_campagne) if fenetre is not None
-                     else _evolution_snapshot(lg, plan_precedent))
-        lignes.append({**{c: lg[c] for c in colonnes if c in av.columns},
-                       "etat": libelle_etat(lg["etat"]), "evolution": evolution, "observations": ""})
+        evolution, faits = (_evolution_dates(lg, fenetre, source_campagne) if fenetre is not None
+                            else _evolution_copie(lg, plan_precedent))
+        lignes.append({**{c: lg[c] for c in _COLONNES_SUIVI if c in av.columns}, "evolution": evolution,
+                       "faits": faits})
     if plan_precedent is not None and not plan_precedent.empty:
         for _, p in plan_precedent[~plan_precedent["id"].isin(set(av["id"]))].iterrows():
             lignes.append({
                 "id": _texte(p["id"]), "action": _texte(p["action"]), "responsable": _texte(p["responsable"]),
-                "periode": periode(p["debut"], p["fin"]), "etat": "Retirée du plan",
+                "debut": _texte(p["debut"]), "fin": _texte(p["fin"]), "etat": "retiree",
                 "indicateur": _texte(p["indicateur"]), "cible": p["cible"], "realise": p["realise"],
-                "taux_realisation": math.nan, "evolution": "Retirée du plan depuis la revue précédente",
-                "observations": "",
+                "taux_realisation": math.nan, "evolution": "retiree", "faits": {},
             })
-    cadre = pd.DataFrame(lignes, columns=colonnes)
+    cadre = pd.DataFrame(lignes, columns=_COLONNES_SUIVI)
     for c in ("cible", "realise", "taux_realisation"):
         cadre[c] = cadre[c].astype("float64")
     return cadre
@@ -199,11 +195,13 @@ def evolution_ffom(
 
     Compare les éléments (même maillon ou relation, même type, même texte à la casse et aux
     accents près) de ``campagne`` à ceux de ``campagne_precedente`` (par défaut la dernière
-    campagne antérieure présente). Colonnes ``objet`` (libellé), ``type`` (libellé),
-    ``description``, ``evolution`` (« nouveau » ou « plus cité »). Un élément « plus cité »
-    n'est pas forcément réglé : la revue le vérifie.
+    campagne antérieure présente). Colonnes ``objet`` (clé du maillon ou de la paire),
+    ``type`` (code), ``description``, ``evolution`` (``nouveau`` : absent de la campagne
+    précédente ; ``plus_cite`` : plus cité dans la campagne étudiée), ``campagne`` (celle où
+    l'élément figure) et ``comparee_a`` (l'autre campagne). Un élément « plus cité » n'est pas
+    forcément réglé : la revue le vérifie.
     """
-    colonnes = ["objet", "type", "description", "evolution", "campagne"]
+    colonnes = ["objet", "type", "description", "evolution", "campagne", "comparee_a"]
     if ffom is None or ffom.empty:
         return pd.DataFrame(columns=colonnes).astype("str")
     precedente = campagne_precedente or _campagne_precedente(list(ffom["campagne"]), campagne)
@@ -216,12 +214,12 @@ def evolution_ffom(
     cles_avant = set(zip(avant["cle"], avant["type"], avant["cle_texte"], strict=True))
     cles_apres = set(zip(apres["cle"], apres["type"], apres["cle_texte"], strict=True))
     lignes = []
-    for cadre, autres, texte, camp in ((apres, cles_avant, f"nouveau (absent en {precedente})", campagne),
-                                       (avant, cles_apres, f"plus cité en {campagne}", precedente)):
+    for cadre, autres, code, camp, autre in ((apres, cles_avant, "nouveau", campagne, precedente),
+                                             (avant, cles_apres, "plus_cite", precedente, campagne)):
         for _, lg in cadre.iterrows():
             if (lg["cle"], lg["type"], lg["cle_texte"]) not in autres:
-                lignes.append({"objet": _lib_objet(lg["cle"]), "type": referentiel.libelle("types_ffom", lg["type"]),
-                               "description": lg["description"], "evolution": texte, "campagne": camp})
+                lignes.append({"objet": lg["cle"], "type": lg["type"], "description": lg["description"],
+                               "evolution": code, "campagne": camp, "comparee_a": autre})
     return pd.DataFrame(lignes, columns=colonnes).astype("str")
 
 
@@ -270,33 +268,3 @@ def revue_campagne(
         "ffom": evolution_ffom(cluster.ffom, camp),
         "notes": evolution_notes(cluster.scores, camp),
     }
-
-
-def tableau_suivi(suivi: pd.DataFrame | None = None, campagne: str | None = None) -> TableauAtelier:
-    """Le tableau de suivi de la revue, prêt à imprimer (nombres écrits à la française).
-
-    Sans ``suivi``, le modèle vierge (des lignes vides à remplir pendant la revue).
-    """
-    t = _ref()["tableaux"]["suivi"]
-    titre = t["titre"] + (f" {campagne}" if campagne else "")
-    colonnes = list(t["colonnes"])
-    if suivi is None:
-        vierge = pd.DataFrame([dict.fromkeys(colonnes, "") for _ in range(3 * _ref()["lignes_vierges"])],
-                              columns=colonnes).astype("str")
-        return TableauAtelier(code="suivi", numero=None, titre=titre, source=t["source"], donnees=vierge,
-                              colonnes=dict(t["colonnes"]), note="Modèle vierge à remplir pendant la revue.",
-                              vierge=True, largeurs=_LARGEURS_SUIVI)
-    donnees = suivi.copy()
-    for c in ("cible", "realise"):
-        donnees[c] = [nombre(v) if pd.notna(v) else "" for v in donnees[c]]
-    donnees["taux_realisation"] = [nombre(v) if pd.notna(v) else "" for v in donnees["taux_realisation"]]
-    donnees = donnees.astype("str")
-    note = ("« Depuis la revue précédente » compare chaque action à la copie du plan gardée lors de la revue "
-            "précédente, ou, sans cette copie, lit ses dates par rapport à la campagne. La colonne des observations "
-            "se remplit pendant la revue.")
-    return TableauAtelier(code="suivi", numero=None, titre=titre, source=t["source"], donnees=donnees,
-                          colonnes=dict(t["colonnes"]), note=note, vierge=False, largeurs=_LARGEURS_SUIVI)
-
-
-_LARGEURS_SUIVI = {"id": 1.3, "action": 5.0, "responsable": 2.8, "periode": 2.6, "etat": 2.4, "indicateur": 3.2,
-                   "cible": 1.5, "realise": 1.9, "taux_realisation": 1.4, "evolution": 4.2, "observations": 4.0}

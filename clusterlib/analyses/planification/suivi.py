@@ -14,10 +14,9 @@ from clusterlib.analyses.planification._commun import (
     ETATS,
     ErreurPlanification,
     _cle_id,
-    _mois,
     _texte,
     libelle_etat,
-    periode,
+    lire_mois,
 )
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ def _plan(source: Cluster | pd.DataFrame | None) -> pd.DataFrame | None:
 
 
 _COLONNES_AVANCEMENT = [
-    "id", "action", "objet", "responsable", "debut", "fin", "periode", "statut", "etat", "mois_retard",
+    "id", "action", "objet", "responsable", "debut", "fin", "statut", "etat", "mois_retard",
     "non_demarree", "avancement_temps", "budget", "indicateur", "cible", "realise", "taux_realisation",
 ]
 
@@ -91,7 +90,7 @@ def avancement(plan: Cluster | pd.DataFrame | None, date_reference: Any = None) 
     mois_ref = pd.Period(ref, freq="M")
     lignes = []
     for _, lg in plan.iterrows():
-        debut, fin = _mois(lg["debut"]), _mois(lg["fin"])
+        debut, fin = lire_mois(lg["debut"]), lire_mois(lg["fin"])
         statut = _texte(lg["statut"])
         etat = statut
         retard: Any = pd.NA
@@ -109,7 +108,7 @@ def avancement(plan: Cluster | pd.DataFrame | None, date_reference: Any = None) 
         lignes.append({
             "id": _texte(lg["id"]), "action": _texte(lg["action"]), "objet": _texte(lg["objet"]),
             "responsable": _texte(lg["responsable"]) or "(non précisé)", "debut": _texte(lg["debut"]),
-            "fin": _texte(lg["fin"]), "periode": periode(lg["debut"], lg["fin"]), "statut": statut, "etat": etat,
+            "fin": _texte(lg["fin"]), "statut": statut, "etat": etat,
             "mois_retard": retard, "non_demarree": non_demarree, "avancement_temps": temps, "budget": lg["budget"],
             "indicateur": _texte(lg["indicateur"]), "cible": cible, "realise": realise, "taux_realisation": taux,
         })

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import pandas as pd
@@ -15,8 +15,8 @@ from clusterlib.donnees.modele import Cluster
 # --- Référentiel -------------------------------------------------------------------------
 
 
-def _ref() -> dict[str, Any]:
-    return referentiel.lire("cartographie.yml")
+_ref = partial(referentiel.lire, "cartographie.yml")
+"""Le référentiel de la cartographie (contenu partagé : ne pas le modifier)."""
 
 
 def referentiel_cartographie() -> dict[str, Any]:

@@ -16,8 +16,7 @@ from clusterlib.analyses.reseau._commun import (
     _types_commerciaux,
 )
 from clusterlib.donnees.modele import Cluster
-from clusterlib.fichiers import ecriture_atomique
-from clusterlib.presentation.echappement import neutraliser_tableau
+from clusterlib.fichiers import ecriture_atomique, neutraliser_tableau
 
 __all__ = ["exporter_gexf", "exporter_graphml", "exporter_table_relations", "graphe", "table_relations"]
 
