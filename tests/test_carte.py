@@ -21,7 +21,7 @@ from clusterlib.analyses import reseau
 from clusterlib.donnees.modele import Cluster, Fiche
 from clusterlib.graphiques import enregistrer, largeur_a4
 from clusterlib.graphiques.carte import STYLES, chevauchements, dessiner_carte
-from clusterlib.graphiques.carte._commun import _envelopper
+from clusterlib.graphiques.carte._commun import envelopper
 from clusterlib.presentation.reseau import nom_court as _nom_court
 
 HAUTEUR_A4_UTILE = 10.0   # pouces : page A4 portrait moins des marges de 2 cm
@@ -106,7 +106,7 @@ def test_nom_court_et_enveloppe():
     assert _nom_court("Cantines scolaires des Collines (programme national)", False) == \
         "Cantines scolaires des Collines"
     assert _nom_court("9 producteurs individuels, Glazoué", True) == "9 producteurs individuels, Glazoué"
-    texte = _envelopper("Coopérative des producteurs d'ananas de Togoudo", 16, 3)
+    texte = envelopper("Coopérative des producteurs d'ananas de Togoudo", 16, 3)
     assert texte.count("\n") <= 2 and texte.endswith("Togoudo") and "…" in texte
 
 

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from clusterlib.analyses.reseau import CarteReseau
 from clusterlib.graphiques import largeur_a4, textes_litteraux
-from clusterlib.graphiques.carte._commun import _HAUTEUR_MAX, _POLICE, _SOUS_TITRES
+from clusterlib.graphiques.carte._commun import HAUTEUR_MAX, POLICE, SOUS_TITRES
 from clusterlib.graphiques.carte.case import _mise_case
 from clusterlib.graphiques.carte.dessin import (
     _blocs_legende,
@@ -66,19 +66,19 @@ def dessiner_carte(
     if style not in STYLES:
         raise ValueError(f"style de carte « {style} » inconnu ; styles possibles : {', '.join(STYLES)}")
     largeur = largeur_a4()
-    police = _POLICE
+    police = POLICE
 
     notes = notes_carte(carte) if notes is None else list(notes)
     notes = [textwrap.fill(n, 150) for n in notes]
     nb_lignes_notes = sum(n.count("\n") + 1 for n in notes)
 
-    sous_titre = _SOUS_TITRES[style] + (" (données fictives)" if carte.donnees_fictives else "")
+    sous_titre = SOUS_TITRES[style] + (" (données fictives)" if carte.donnees_fictives else "")
     sous_titre = textwrap.fill(sous_titre, 125)
     haut_titre = 0.42 + 0.13 * (sous_titre.count("\n") + 1)
     blocs = _blocs_legende(carte)
     haut_legende = 0.3 + 0.135 * max(len(p) for _, p in blocs)
     haut_notes = 0.05 + 0.13 * nb_lignes_notes
-    hauteur_max = _HAUTEUR_MAX - haut_titre - haut_legende - haut_notes
+    hauteur_max = HAUTEUR_MAX - haut_titre - haut_legende - haut_notes
     mise = (_mise_valuelinks if style == "valuelinks" else _mise_case)(carte, largeur, police, hauteur_max)
     hauteur_fig = haut_titre + mise.hauteur + haut_legende + haut_notes
     fig = plt.figure(figsize=(largeur, hauteur_fig), dpi=150)

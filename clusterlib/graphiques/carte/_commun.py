@@ -11,26 +11,26 @@ import pandas as pd
 
 from clusterlib.analyses.reseau import referentiel_cartographie
 
-_POLICE = 6.0            # taille des étiquettes (points)
-_HAUTEUR_MAX = 10.0      # hauteur maximale de la figure (pouces) : zone utile d'une page A4 portrait
-_SOUS_TITRES = {
+POLICE = 6.0            # taille des étiquettes (points)
+HAUTEUR_MAX = 10.0      # hauteur maximale de la figure (pouces) : zone utile d'une page A4 portrait
+SOUS_TITRES = {
     "valuelinks": "Modèle ValueLinks : les fonctions de la chaîne de gauche à droite, les acteurs d'appui en bas",
     "case": "Modèle CASE : l'agrégateur au centre, les marchés en haut, les autres acteurs directs sur l'anneau "
             "intérieur, l'appui sur l'anneau extérieur",
 }
-_MARGE = 0.06            # marge entre étiquettes (pouces)
+MARGE = 0.06            # marge entre étiquettes (pouces)
 
 
-def _largeur_caractere(police: float) -> float:
+def largeur_caractere(police: float) -> float:
     """Largeur moyenne d'un caractère en pouces (DejaVu Sans)."""
     return 0.56 * police / 72
 
 
-def _hauteur_ligne(police: float) -> float:
+def hauteur_ligne(police: float) -> float:
     return 1.22 * police / 72
 
 
-def _envelopper(texte: str, largeur: int, lignes_max: int = 3) -> str:
+def envelopper(texte: str, largeur: int, lignes_max: int = 3) -> str:
     """Coupe un nom en lignes ; trop long, il perd son milieu (« Coopérative … de Togoudo »)."""
     largeur = max(largeur, 6)
     lignes = textwrap.wrap(texte, width=largeur, break_long_words=True) or [""]
@@ -47,7 +47,7 @@ def _envelopper(texte: str, largeur: int, lignes_max: int = 3) -> str:
     return "\n".join(lignes)
 
 
-def _diametre_points(effectif: Any) -> float:
+def diametre_points(effectif: Any) -> float:
     """Diamètre d'un nœud en points : croît avec le logarithme de l'effectif."""
     if effectif is None or pd.isna(effectif) or effectif <= 0:
         return 6.0
@@ -55,7 +55,7 @@ def _diametre_points(effectif: Any) -> float:
 
 
 @dataclass
-class _Noeud:
+class Noeud:
     id: str
     x: float = 0.0
     y: float = 0.0
@@ -69,24 +69,24 @@ class _Noeud:
 
 
 @dataclass
-class _Mise:
+class Mise:
     """Une mise en page : positions (pouces), taille de la zone de carte, décors."""
 
     largeur: float
     hauteur: float
-    noeuds: dict[str, _Noeud]
+    noeuds: dict[str, Noeud]
     decors: list[Any] = field(default_factory=list)      # (fonction de dessin, arguments)
     courbure: float = 0.12
 
 
-def _familles() -> tuple[dict[str, str], dict[str, str], list[dict[str, Any]]]:
+def familles_cartographie() -> tuple[dict[str, str], dict[str, str], list[dict[str, Any]]]:
     familles = referentiel_cartographie()["familles"]
     couleur = {m: f["couleur"] for f in familles for m in f["maillons"]}
     famille = {m: f["code"] for f in familles for m in f["maillons"]}
     return couleur, famille, familles
 
 
-def _ordre_barycentre(ids: list[str], voisins: dict[str, list[str]], rang: dict[str, float]) -> list[str]:
+def ordre_barycentre(ids: list[str], voisins: dict[str, list[str]], rang: dict[str, float]) -> list[str]:
     """Trie des nœuds selon la position moyenne de leurs voisins déjà placés (moins de croisements)."""
     def cle(i: int) -> tuple[float, int]:
         rangs = [rang[v] for v in voisins.get(ids[i], ()) if v in rang]

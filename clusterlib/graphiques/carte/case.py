@@ -8,22 +8,16 @@ import numpy as np
 
 from clusterlib import referentiel
 from clusterlib.analyses.reseau import CarteReseau, referentiel_cartographie
-from clusterlib.graphiques.carte._commun import (
-    _diametre_points,
-    _envelopper,
-    _hauteur_ligne,
-    _largeur_caractere,
-    _Mise,
-    _Noeud,
-)
+from clusterlib.graphiques.carte import _commun
+from clusterlib.graphiques.carte._commun import Mise, Noeud, diametre_points, envelopper
 from clusterlib.presentation.reseau import nom_court
 
 
 def _taille_etiquette(texte: str, police: float) -> tuple[float, float]:
     """Largeur et hauteur estimées d'une étiquette, en pouces."""
     lignes = texte.split("\n")
-    return (max(len(x) for x in lignes) * _largeur_caractere(police) + 0.06,
-            len(lignes) * _hauteur_ligne(police) + 0.04)
+    return (max(len(x) for x in lignes) * _commun.largeur_caractere(police) + 0.06,
+            len(lignes) * _commun.hauteur_ligne(police) + 0.04)
 
 
 def _table_ellipse(rx: float, ry: float, tours: int = 2) -> tuple[np.ndarray, np.ndarray]:
@@ -43,7 +37,7 @@ def _en_quinconce(t: float, k: int, quinconce: bool) -> bool:
     return quinconce and k % 2 == 1 and abs(math.sin(t)) > 0.55
 
 
-def _demandes(noeuds: list[_Noeud], ts: np.ndarray, rx: float, ry: float, police: float,
+def _demandes(noeuds: list[Noeud], ts: np.ndarray, rx: float, ry: float, police: float,
               quinconce: bool) -> np.ndarray:
     """Place qu'il faut à chaque nœud le long de l'anneau, selon son étiquette et sa position."""
     d = []
@@ -58,7 +52,7 @@ def _demandes(noeuds: list[_Noeud], ts: np.ndarray, rx: float, ry: float, police
     return np.array(d)
 
 
-def _repartir(noeuds: list[_Noeud], cibles: list[float], rx: float, ry: float, police: float,
+def _repartir(noeuds: list[Noeud], cibles: list[float], rx: float, ry: float, police: float,
               arc: tuple[float, float] | None = None, quinconce: bool = False) -> tuple[np.ndarray, float]:
     """Paramètres t des nœuds le long d'une ellipse, espacés selon la place de leurs étiquettes.
 
@@ -109,7 +103,7 @@ def _angles_anneau(cibles: list[float]) -> list[float]:
     return [depart + i * pas for i in range(n)]
 
 
-def _etiquette_radiale(n: _Noeud, angle: float, ecart: float) -> None:
+def _etiquette_radiale(n: Noeud, angle: float, ecart: float) -> None:
     c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     r = n.diametre / 144 + 0.03 + ecart
     n.dx, n.dy = c * r, s * r
@@ -117,7 +111,7 @@ def _etiquette_radiale(n: _Noeud, angle: float, ecart: float) -> None:
     n.va = "bottom" if s > 0.35 else ("top" if s < -0.35 else "center")
 
 
-def _placer_anneau(ids: list[str], noeuds: dict[str, _Noeud], cibles: list[float], cx: float, cy: float,
+def _placer_anneau(ids: list[str], noeuds: dict[str, Noeud], cibles: list[float], cx: float, cy: float,
                    rx: float, ry: float, police: float, arc: tuple[float, float] | None = None) -> None:
     """Place les nœuds sur l'anneau ; en quinconce en haut et en bas seulement s'ils manquent de place."""
     liste = [noeuds[i] for i in ids]
@@ -125,7 +119,7 @@ def _placer_anneau(ids: list[str], noeuds: dict[str, _Noeud], cibles: list[float
     quinconce = rapport > 1.0
     if quinconce:
         ts, _ = _repartir(liste, cibles, rx, ry, police, arc, quinconce=True)
-    lh = _hauteur_ligne(police)
+    lh = _commun.hauteur_ligne(police)
     for k, (i, t) in enumerate(zip(ids, ts, strict=True)):
         n = noeuds[i]
         n.x, n.y = cx + rx * math.cos(t), cy + ry * math.sin(t)
@@ -135,7 +129,7 @@ def _placer_anneau(ids: list[str], noeuds: dict[str, _Noeud], cibles: list[float
         _etiquette_radiale(n, _normale(t, rx, ry), ecart)
 
 
-def _mise_case(carte: CarteReseau, largeur: float, police: float, hauteur_max: float) -> _Mise:
+def _mise_case(carte: CarteReseau, largeur: float, police: float, hauteur_max: float) -> Mise:
     ref = referentiel_cartographie()
     case = ref["case"]
     noeuds_df = carte.noeuds
@@ -144,7 +138,7 @@ def _mise_case(carte: CarteReseau, largeur: float, police: float, hauteur_max: f
     maillon = dict(zip(noeuds_df["id"], noeuds_df["maillon"], strict=True))
     groupes = referentiel.enumeration("maillons").set_index("code")["groupe"].to_dict()
     noeuds = {
-        ligne.id: _Noeud(id=ligne.id, diametre=_diametre_points(ligne.effectif))
+        ligne.id: Noeud(id=ligne.id, diametre=diametre_points(ligne.effectif))
         for ligne in noeuds_df.itertuples(index=False)
     }
     centre = next((a for a in (carte.agregateur, carte.central) if a and a in noeuds), None)
@@ -160,10 +154,10 @@ def _mise_case(carte: CarteReseau, largeur: float, police: float, hauteur_max: f
         return a + 360 if a < libre_haut else a
 
     exterieur.sort(key=lambda i: (cible_ext(i), regroupe[i], i))
-    car = int(0.74 / _largeur_caractere(police))
-    lh = _hauteur_ligne(police)
+    car = int(0.74 / _commun.largeur_caractere(police))
+    lh = _commun.hauteur_ligne(police)
     for i in noeuds:
-        noeuds[i].texte = _envelopper(nom_court(noms[i], regroupe[i]), car)
+        noeuds[i].texte = envelopper(nom_court(noms[i], regroupe[i]), car)
 
     # Anneaux : largeur fixée par la page ; hauteur augmentée tant que les étiquettes manquent de
     # place, sans dépasser ce qu'une page A4 permet.
@@ -190,12 +184,12 @@ def _mise_case(carte: CarteReseau, largeur: float, police: float, hauteur_max: f
     marge_bas = 0.5
     hauteur = marge_bas + 2 * ry_ext + 0.5 + haut_marches
     cx, cy = largeur / 2, marge_bas + ry_ext
-    mise = _Mise(largeur=largeur, hauteur=hauteur, noeuds=noeuds, courbure=0.14)
+    mise = Mise(largeur=largeur, hauteur=hauteur, noeuds=noeuds, courbure=0.14)
     mise.decors.append(("anneau", (cx, cy, 2 * rx_ext, 2 * ry_ext, case["anneau_exterieur"])))
     mise.decors.append(("anneau", (cx, cy, 2 * rx_int, 2 * ry_int, case["anneau_interieur"])))
     if centre:
         n = noeuds[centre]
-        n.texte = _envelopper(nom_court(noms[centre], regroupe[centre]), int(1.25 / _largeur_caractere(police)))
+        n.texte = envelopper(nom_court(noms[centre], regroupe[centre]), int(1.25 / _commun.largeur_caractere(police)))
         n.x, n.y = cx, cy
         n.dx, n.dy, n.ha, n.va = 0.0, -(n.diametre / 144 + 0.03), "center", "top"
     _placer_anneau(interieur, noeuds, cibles_int, cx, cy, rx_int, ry_int, police)
@@ -204,12 +198,12 @@ def _mise_case(carte: CarteReseau, largeur: float, police: float, hauteur_max: f
     if marches:
         pas = largeur / len(marches)
         deux_rangs = pas < 0.9
-        car_m = int((min(pas * (2 if deux_rangs else 1), 1.6) - 0.1) / _largeur_caractere(police))
+        car_m = int((min(pas * (2 if deux_rangs else 1), 1.6) - 0.1) / _commun.largeur_caractere(police))
         y = hauteur - 0.12 - 3 * lh - 0.1
         mise.decors.append(("titre_marches", (0.04, hauteur - 0.02, "Marchés")))
         for k, i in enumerate(marches):
             n = noeuds[i]
-            n.texte = _envelopper(nom_court(noms[i], regroupe[i]), car_m, 2 if deux_rangs else 3)
+            n.texte = envelopper(nom_court(noms[i], regroupe[i]), car_m, 2 if deux_rangs else 3)
             decalage = (2 * lh + 0.12) if deux_rangs and k % 2 else 0.0
             n.x, n.y = pas * (k + 0.5), y - n.diametre / 144 - decalage
             n.dx, n.dy, n.ha, n.va = 0.0, n.diametre / 144 + 0.03, "center", "bottom"

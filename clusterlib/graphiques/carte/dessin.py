@@ -12,15 +12,10 @@ from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch, Rectang
 
 from clusterlib import referentiel
 from clusterlib.analyses.reseau import CarteReseau, referentiel_cartographie
-from clusterlib.graphiques.carte._commun import (
-    _MARGE,
-    _diametre_points,
-    _familles,
-    _Mise,
-)
+from clusterlib.graphiques.carte._commun import MARGE, Mise, diametre_points, familles_cartographie
 
 
-def _dessiner_decors(ax: Any, mise: _Mise, police: float) -> None:
+def _dessiner_decors(ax: Any, mise: Mise, police: float) -> None:
     for nature, args in mise.decors:
         if nature == "bande_colonne":
             x, y, w, h, pair = args
@@ -77,7 +72,7 @@ def _largeurs_liens(liens: pd.DataFrame) -> np.ndarray:
     return largeurs
 
 
-def _dessiner_liens(ax: Any, carte: CarteReseau, mise: _Mise, liens_appui: bool) -> None:
+def _dessiner_liens(ax: Any, carte: CarteReseau, mise: Mise, liens_appui: bool) -> None:
     ref = referentiel_cartographie()
     couleurs = {t: s["couleur"] for t, s in ref["styles_relations"].items()}
     traits = {c: s["trait"] for c, s in ref["styles_contrats"].items()}
@@ -109,9 +104,9 @@ def _dessiner_liens(ax: Any, carte: CarteReseau, mise: _Mise, liens_appui: bool)
         ))
 
 
-def _dessiner_noeuds(ax: Any, carte: CarteReseau, mise: _Mise) -> None:
+def _dessiner_noeuds(ax: Any, carte: CarteReseau, mise: Mise) -> None:
     """Les nœuds en deux nuages de points (les piles des groupes, puis les acteurs), dans l'ordre des lignes."""
-    couleur, _, _ = _familles()
+    couleur, _, _ = familles_cartographie()
     piles: list[tuple[float, float, float, str]] = []
     acteurs: list[tuple[float, float, float, str, str, float]] = []
     for ligne in carte.noeuds.itertuples(index=False):
@@ -133,7 +128,7 @@ def _dessiner_noeuds(ax: Any, carte: CarteReseau, mise: _Mise) -> None:
         ax.scatter(x, y, s=s, c=list(c), edgecolors=list(bords), linewidths=list(epaisseurs), zorder=2.5)
 
 
-def _dessiner_etiquettes(ax: Any, mise: _Mise, police: float) -> list[Any]:
+def _dessiner_etiquettes(ax: Any, mise: Mise, police: float) -> list[Any]:
     textes = []
     for n in mise.noeuds.values():
         t = ax.text(n.x + n.dx, n.y + n.dy, n.texte, ha=n.ha, va=n.va, fontsize=police, color="#1A1A1A",
@@ -144,7 +139,7 @@ def _dessiner_etiquettes(ax: Any, mise: _Mise, police: float) -> list[Any]:
     return textes
 
 
-def _ecarter_etiquettes(fig: Figure, ax: Any, textes: list[Any], mise: _Mise) -> None:
+def _ecarter_etiquettes(fig: Figure, ax: Any, textes: list[Any], mise: Mise) -> None:
     """Écarte les étiquettes qui se recouvrent (ou couvrent un nœud), puis trace un fil vers le nœud."""
     if not textes:
         return
@@ -157,12 +152,12 @@ def _ecarter_etiquettes(fig: Figure, ax: Any, textes: list[Any], mise: _Mise) ->
         boites.append((x0, y0, x1, y1))
     b = np.array(boites)
     centres = np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])
-    demi = np.column_stack([(b[:, 2] - b[:, 0]) / 2 + _MARGE / 2, (b[:, 3] - b[:, 1]) / 2 + _MARGE / 2])
+    demi = np.column_stack([(b[:, 2] - b[:, 0]) / 2 + MARGE / 2, (b[:, 3] - b[:, 1]) / 2 + MARGE / 2])
     depart = centres.copy()
     ids = [t.get_gid().split(":", 1)[1] for t in textes]
     proprietaire = {i: k for k, i in enumerate(ids)}
     pos_noeuds = np.array([(mise.noeuds[i].x, mise.noeuds[i].y) for i in ids])
-    rayons = np.array([mise.noeuds[i].diametre / 144 for i in ids]) - _MARGE / 2 + 0.01
+    rayons = np.array([mise.noeuds[i].diametre / 144 for i in ids]) - MARGE / 2 + 0.01
     n = len(textes)
     rng = np.random.default_rng(0)
     for _ in range(400):
@@ -220,7 +215,7 @@ def _ecarter_etiquettes(fig: Figure, ax: Any, textes: list[Any], mise: _Mise) ->
 
 def _blocs_legende(carte: CarteReseau) -> list[tuple[str, list[Line2D]]]:
     ref = referentiel_cartographie()
-    _, famille, familles = _familles()
+    _, famille, familles = familles_cartographie()
     types_presents = set(carte.liens["type"]) if not carte.liens.empty else set()
     contrats_presents = set(carte.liens["contrat"]) if not carte.liens.empty else set()
     relations = [
@@ -248,7 +243,7 @@ def _blocs_legende(carte: CarteReseau) -> list[tuple[str, list[Line2D]]]:
         acteurs.append(Line2D([], [], ls="none", marker="o", markersize=7, markerfacecolor="#EEEEEE",
                               markeredgecolor="#555555", markeredgewidth=0.6, label="Groupe d'acteurs"))
     tailles = [
-        Line2D([], [], ls="none", marker="o", markersize=_diametre_points(e), markerfacecolor="white",
+        Line2D([], [], ls="none", marker="o", markersize=diametre_points(e), markerfacecolor="white",
                markeredgecolor="#444444", markeredgewidth=0.6, label=lib)
         for e, lib in ((1, "1 personne"), (10, "10"), (100, "100"), (1000, "1 000 et plus"))
     ]

@@ -4,30 +4,23 @@ from __future__ import annotations
 
 from clusterlib import referentiel
 from clusterlib.analyses.reseau import CarteReseau, referentiel_cartographie
-from clusterlib.graphiques.carte._commun import (
-    _diametre_points,
-    _envelopper,
-    _hauteur_ligne,
-    _largeur_caractere,
-    _Mise,
-    _Noeud,
-    _ordre_barycentre,
-)
+from clusterlib.graphiques.carte import _commun
+from clusterlib.graphiques.carte._commun import Mise, Noeud, diametre_points, envelopper, ordre_barycentre
 from clusterlib.presentation.reseau import nom_court
 
 
-def _mise_valuelinks(carte: CarteReseau, largeur: float, police: float, hauteur_max: float) -> _Mise:
+def _mise_valuelinks(carte: CarteReseau, largeur: float, police: float, hauteur_max: float) -> Mise:
     ref = referentiel_cartographie()
     vl = ref["valuelinks"]
     colonnes = vl["colonnes"]
     colonne_de = {m: k for k, c in enumerate(colonnes) for m in c["maillons"]}
     groupes_appui = vl["groupes_appui"]
     noeuds_df = carte.noeuds
-    lh = _hauteur_ligne(police)
+    lh = _commun.hauteur_ligne(police)
     cw = largeur / len(colonnes)
-    noeuds: dict[str, _Noeud] = {}
+    noeuds: dict[str, Noeud] = {}
     for ligne in noeuds_df.itertuples(index=False):
-        noeuds[ligne.id] = _Noeud(id=ligne.id, diametre=_diametre_points(ligne.effectif))
+        noeuds[ligne.id] = Noeud(id=ligne.id, diametre=diametre_points(ligne.effectif))
     voisins: dict[str, list[str]] = {}
     for s, c in zip(carte.liens["source"], carte.liens["cible"], strict=True):
         voisins.setdefault(s, []).append(c)
@@ -68,21 +61,21 @@ def _mise_valuelinks(carte: CarteReseau, largeur: float, police: float, hauteur_
                 blocs: dict[str, list[str]] = {}
                 for ident in col:
                     blocs.setdefault(maillon[ident], []).append(ident)
-                par_colonne[k] = [i for b in blocs.values() for i in _ordre_barycentre(b, voisins, r)]
+                par_colonne[k] = [i for b in blocs.values() for i in ordre_barycentre(b, voisins, r)]
 
     # Hauteurs : zone de carte bornée pour tenir sur une page A4.
-    car_titre = int((cw - 0.06) / _largeur_caractere(police + 1))
-    titres = [_envelopper(c["libelle"], car_titre, 2) for c in colonnes]
-    haut_entete = 0.14 + max(t.count("\n") + 1 for t in titres) * _hauteur_ligne(police + 1)
+    car_titre = int((cw - 0.06) / _commun.largeur_caractere(police + 1))
+    titres = [envelopper(c["libelle"], car_titre, 2) for c in colonnes]
+    haut_entete = 0.14 + max(t.count("\n") + 1 for t in titres) * _commun.hauteur_ligne(police + 1)
     def hauteur_noeud(ident: str, car: int) -> float:
-        texte = _envelopper(nom_court(noms[ident], regroupe[ident]), car, 4)
+        texte = envelopper(nom_court(noms[ident], regroupe[ident]), car, 4)
         noeuds[ident].texte = texte
         return noeuds[ident].diametre / 72 + 0.03 + (texte.count("\n") + 1) * lh + 0.08
 
     # Bande d'appui : cases de la largeur d'une colonne, rangées en lignes (les grands groupes
     # d'abord, dans la première ligne où ils tiennent), puis dans l'ordre du référentiel.
     cases_par_ligne = len(colonnes)
-    car_case = int((cw - 0.1) / _largeur_caractere(police))
+    car_case = int((cw - 0.1) / _commun.largeur_caractere(police))
     ordre_groupes = {g: k for k, g in enumerate(appui)}
     morceaux = [(g, membres[d:d + cases_par_ligne]) for g, membres in appui.items()
                 for d in range(0, len(membres), cases_par_ligne)]
@@ -110,13 +103,13 @@ def _mise_valuelinks(carte: CarteReseau, largeur: float, police: float, hauteur_
 
     def hauteur_compacte(ident: str, largeur_sc: float) -> float:
         n = noeuds[ident]
-        car = int((largeur_sc - n.diametre / 72 - 0.1) / _largeur_caractere(police))
-        n.texte = _envelopper(nom_court(noms[ident], regroupe[ident]), car, 2)
+        car = int((largeur_sc - n.diametre / 72 - 0.1) / _commun.largeur_caractere(police))
+        n.texte = envelopper(nom_court(noms[ident], regroupe[ident]), car, 2)
         return max(n.diametre / 72, (n.texte.count("\n") + 1) * lh) + 0.06
 
     dispositions = []      # par colonne : (mode, nombre de sous-colonnes, hauteurs)
     for col in par_colonne:
-        car = int((cw - 0.08) / _largeur_caractere(police))
+        car = int((cw - 0.08) / _commun.largeur_caractere(police))
         hauteurs = [hauteur_noeud(i, car) for i in col]
         mode, k = "dessous", 1
         if sum(hauteurs) > dispo:
@@ -131,7 +124,7 @@ def _mise_valuelinks(carte: CarteReseau, largeur: float, police: float, hauteur_
         [max((sum(h[j::k]) for j in range(k)), default=0.0) for _, k, h in dispositions] + [0.6]
     )
     hauteur = haut_entete + haut_chaine + 0.12 + haut_bande
-    mise = _Mise(largeur=largeur, hauteur=hauteur, noeuds=noeuds, courbure=0.1)
+    mise = Mise(largeur=largeur, hauteur=hauteur, noeuds=noeuds, courbure=0.1)
 
     # Placement de la chaîne.
     haut_zone = hauteur - haut_entete
