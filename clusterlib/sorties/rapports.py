@@ -599,6 +599,25 @@ def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | Non
         if progression:
             progression(resultat)
 
+    atelier = None
+    if moteur == "clusterlib" and chemins:
+        from clusterlib.sorties.reserve import Atelier
+
+        # Démarré avant la validation : les imports des processus de travail (2 s) se font pendant
+        # que ce processus lit et valide les clusters.
+        atelier = Atelier(min(max(1, travaux), len(chemins)))
+    try:
+        return _valider_et_executer(chemins, sortie, campagne, disposition, formats, travaux, delai, notebook,
+                                    noter, resultats, atelier, marques)
+    finally:
+        if atelier is not None:
+            atelier.fermer()
+
+
+def _valider_et_executer(chemins: list[Path], sortie: Path, campagne: str | None, disposition: str,
+                         formats: Sequence[str], travaux: int, delai: int, notebook: Path,
+                         noter: Callable[[Resultat], None], resultats: list[Resultat], atelier: Any,
+                         marques: dict[Path, dict[str, Any]] | None) -> list[Resultat]:
     prepares: list[_Prepare] = []
     for chemin in chemins:
         debut = time.monotonic()
@@ -624,13 +643,7 @@ def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | Non
                 f"identifiant de cluster « {ident} » en double dans ce lot : {liste} ; chaque cluster doit avoir "
                 "son propre identifiant (clé id de la fiche) : aucun de ces rapports n'est produit"]))
     _ARRET.clear()
-    atelier = None
-    lancer: Callable[[Path, Path], int] = _lancer_papermill
-    if moteur == "clusterlib" and a_executer:
-        from clusterlib.sorties.reserve import Atelier
-
-        atelier = Atelier(min(max(1, travaux), len(a_executer)))  # ses imports se font pendant la validation
-        lancer = _lanceur_clusterlib(atelier, delai)
+    lancer = _lancer_papermill if atelier is None else _lanceur_clusterlib(atelier, delai)
     pool = ThreadPoolExecutor(max_workers=max(1, travaux))
     try:
         futurs = [pool.submit(_rapport_un, p, sortie, campagne, disposition, formats, delai, notebook, lancer,
@@ -645,9 +658,6 @@ def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | Non
             processus.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    finally:
-        if atelier is not None:
-            atelier.fermer()
     pool.shutdown(wait=True)
     ordre = {c: i for i, c in enumerate(chemins)}
     return sorted(resultats, key=lambda r: ordre[r.chemin])
