@@ -14,6 +14,7 @@ from clusterlib.analyses.planification._commun import (
     ETATS,
     ErreurPlanification,
     _cle_id,
+    _ref,
     _texte,
     libelle_etat,
     lire_mois,
@@ -89,6 +90,7 @@ def avancement(plan: Cluster | pd.DataFrame | None, date_reference: Any = None) 
         return pd.DataFrame({c: pd.Series(dtype="object") for c in _COLONNES_AVANCEMENT})
     mois_ref = pd.Period(ref, freq="M")
     lignes = []
+    defaut = _ref()["valeurs_par_defaut"]
     for _, lg in plan.iterrows():
         debut, fin = lire_mois(lg["debut"]), lire_mois(lg["fin"])
         statut = _texte(lg["statut"])
@@ -107,7 +109,7 @@ def avancement(plan: Cluster | pd.DataFrame | None, date_reference: Any = None) 
         taux = 100 * realise / cible if pd.notna(cible) and pd.notna(realise) and cible > 0 else math.nan
         lignes.append({
             "id": _texte(lg["id"]), "action": _texte(lg["action"]), "objet": _texte(lg["objet"]),
-            "responsable": _texte(lg["responsable"]) or "(non précisé)", "debut": _texte(lg["debut"]),
+            "responsable": _texte(lg["responsable"]) or defaut["responsable"], "debut": _texte(lg["debut"]),
             "fin": _texte(lg["fin"]), "statut": statut, "etat": etat,
             "mois_retard": retard, "non_demarree": non_demarree, "avancement_temps": temps, "budget": lg["budget"],
             "indicateur": _texte(lg["indicateur"]), "cible": cible, "realise": realise, "taux_realisation": taux,
@@ -135,7 +137,8 @@ def resume_avancement(avancement_plan: pd.DataFrame) -> pd.DataFrame:
             "part": 100 * len(choix) / total if total else math.nan,
             "budget": float(choix["budget"].sum()) if len(choix) else 0.0,
         })
-    lignes.append({"etat": "total", "libelle": "Total", "nb_actions": total, "part": 100.0 if total else math.nan,
+    lignes.append({"etat": "total", "libelle": _ref()["valeurs_par_defaut"]["total"], "nb_actions": total,
+                   "part": 100.0 if total else math.nan,
                    "budget": float(avancement_plan["budget"].sum()) if total else 0.0})
     cadre = pd.DataFrame(lignes)
     cadre["nb_actions"] = cadre["nb_actions"].astype("int64")
@@ -181,7 +184,7 @@ def budget_plan(
             )
     cadre = pd.DataFrame({
         "id": plan["id"].astype("str"), "action": plan["action"].astype("str"),
-        "responsable": plan["responsable"].fillna("(non précisé)").astype("str"),
+        "responsable": plan["responsable"].fillna(_ref()["valeurs_par_defaut"]["responsable"]).astype("str"),
         "budget": plan["budget"].astype("float64"),
     })
     cadre["depense"] = cadre["id"].map(lambda i: depenses.get(i, math.nan)).astype("float64")

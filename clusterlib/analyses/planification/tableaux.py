@@ -92,15 +92,11 @@ def _distance_agregateur(cluster: Cluster, maillons: Sequence[str]) -> Fait:
     return "distance", {"moyenne": d.mean(), "minimum": d.min(), "maximum": d.max(), "acteurs": len(d)}
 
 
-_UNITE_PAR_DEFAUT = "unité"
-"""L'unité d'un volume de relation dont l'unité n'est pas saisie."""
-
-
 def _volumes(relations: pd.DataFrame, masque: pd.Series) -> Fait:
     choix = relations[masque]
     if choix.empty or choix["volume"].isna().all():
         return None
-    unites = choix["unite"].fillna(_UNITE_PAR_DEFAUT)
+    unites = choix["unite"].fillna(_ref()["valeurs_par_defaut"]["unite"])  # unité non saisie
     return "volumes", {"volumes": dict(choix.groupby(unites)["volume"].sum().items()), "relations": len(choix)}
 
 
