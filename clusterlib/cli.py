@@ -159,15 +159,11 @@ def _parseur() -> argparse.ArgumentParser:
     rapport.add_argument("--disposition", choices=("valuelinks", "case"), default="valuelinks",
                          help="carte principale du rapport (par défaut valuelinks)")
     _option_delai(rapport)
-    rapport.add_argument("--moteur", choices=("clusterlib", "papermill"), default="clusterlib",
-                         help="exécution des notebooks : clusterlib (par défaut : processus de travail qui ont "
-                         "tout importé une fois, cellules exécutées sans noyau) ou papermill (un noyau neuf "
-                         "par rapport) ; les rapports sont les mêmes")
     _parseurs_banque(commandes)
     hub = commandes.add_parser(
         "report-hub",
         help="produit le rapport de hub d'une filière à partir de la banque de clusters",
-        description="Exécute le notebook du rapport de hub (papermill) sur la banque : niveaux et trajectoires des "
+        description="Exécute le notebook du rapport de hub sur la banque : niveaux et trajectoires des "
         "clusters, comparaison à la filière, totaux, maillons manquants, acteurs communs et réseau des clusters. "
         "Écrit DOSSIER/<filière>-<départements>/rapport.html ; un échec ne laisse jamais de rapport à moitié écrit.",
     )
@@ -231,9 +227,13 @@ def _argument_banque(parseur: argparse.ArgumentParser, aide: str = "fichier de l
 
 
 def _option_delai(parseur: argparse.ArgumentParser) -> None:
-    """L'option ``--delai`` des commandes qui exécutent un notebook."""
+    """Les options ``--delai`` et ``--moteur`` des commandes qui exécutent un notebook."""
     parseur.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
                          help="temps maximal d'exécution d'une cellule du notebook (600 s par défaut)")
+    parseur.add_argument("--moteur", choices=("clusterlib", "papermill"), default="clusterlib",
+                         help="exécution des notebooks : clusterlib (par défaut : processus de travail qui ont "
+                         "tout importé une fois, cellules exécutées sans noyau) ou papermill (un noyau neuf "
+                         "par rapport) ; les rapports sont les mêmes")
 
 
 def _entier_positif(texte: str) -> int:
@@ -513,7 +513,7 @@ def _report_hub(arguments: argparse.Namespace) -> int:
     with _barre(1, "Rapport de hub", "rapport") as barre:
         resultat = executer_rapport_hub(arguments.banque, arguments.filiere, arguments.out,
                                         departements=arguments.departements, campagne=arguments.campagne,
-                                        formats=arguments.formats, delai=arguments.delai)
+                                        formats=arguments.formats, delai=arguments.delai, moteur=arguments.moteur)
         barre.update(1)
     if resultat.etat != "fait":
         _dire(f"Échec du rapport de hub : {resultat.messages[0] if resultat.messages else 'cause inconnue'}"

@@ -112,6 +112,29 @@ def test_deux_moteurs_memes_rapports(tmp_path: Path) -> None:
 
 
 @pytest.mark.lent
+def test_deux_moteurs_meme_rapport_de_hub(tmp_path: Path) -> None:
+    """Rapport de hub de l'échantillon : résumé et tableaux à l'octet, figures au pixel, HTML à la date près."""
+    from clusterlib.banque.hub import banque_exemple, executer_rapport_hub
+
+    banque = banque_exemple(tmp_path / "banque.duckdb")
+    dossiers = {}
+    for moteur in rapports.MOTEURS:
+        resultat = executer_rapport_hub(banque, "riz", tmp_path / moteur, formats=("html", "ipynb"), moteur=moteur)
+        assert resultat.etat == "fait", resultat.messages
+        dossiers[moteur] = resultat.dossier
+    a, b = dossiers["papermill"], dossiers["clusterlib"]
+    for nom in ("resume_hub.json", "comparaison.csv", "trajectoires.csv"):
+        assert (a / nom).read_bytes() == (b / nom).read_bytes(), nom
+    figures = sorted(p.name for p in (a / "figures").glob("*.png"))
+    assert figures and figures == sorted(p.name for p in (b / "figures").glob("*.png"))
+    for nom in figures:
+        assert np.array_equal(np.asarray(Image.open(a / "figures" / nom)), np.asarray(Image.open(b / "figures" / nom)))
+    html_a = DATE.sub("JJ/MM/AAAA", (a / "rapport.html").read_text(encoding="utf-8"))
+    html_b = DATE.sub("JJ/MM/AAAA", (b / "rapport.html").read_text(encoding="utf-8"))
+    assert html_a == html_b
+
+
+@pytest.mark.lent
 def test_cellule_qui_bloque_l_alarme_est_arretee(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Une cellule qui ignore l'alarme du délai : le processus de travail tue l'enfant, le lot continue."""
     monkeypatch.setattr(reserve, "MARGE_ARRET_FORCE", 1.0)

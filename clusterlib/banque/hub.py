@@ -24,11 +24,12 @@ from clusterlib.donnees import echantillons
 from clusterlib.ressources import dossier_carnets, dossier_exemples_hub
 from clusterlib.sorties.rapports import (
     DELAI_CELLULE,
+    MOTEUR_DEFAUT,
     Resultat,
     _deplacer_en_place,
     _ecrire_marqueur,
-    _lancer_execution,
     _raison,
+    lanceur,
     verifier_ecriture,
 )
 
@@ -111,8 +112,11 @@ def verifier_parametres(chemin_banque: Path, filiere: str, departements: Sequenc
 def executer_rapport_hub(chemin_banque: str | Path, filiere: str, sortie: str | Path, *,
                          departements: Sequence[str] | None = None, campagne: str | None = None,
                          formats: Sequence[str] = ("html", "ipynb"), delai: int = DELAI_CELLULE,
-                         notebook: str | Path | None = None) -> Resultat:
+                         notebook: str | Path | None = None, moteur: str = MOTEUR_DEFAUT) -> Resultat:
     """Produit le rapport de hub dans ``sortie/<filière>-<départements>/`` (``rapport.html`` et notebook).
+
+    ``moteur`` : ``"clusterlib"`` (un processus de travail, cellules exécutées sans noyau) ou
+    ``"papermill"`` (un noyau neuf) ; le rapport est le même.
 
     Les paramètres invalides lèvent :class:`ErreurBanque` ; un dossier de sortie où l'on ne
     peut pas écrire, :class:`~clusterlib.fichiers.ErreurSortie` ; un échec d'exécution est rendu
@@ -141,9 +145,11 @@ def executer_rapport_hub(chemin_banque: str | Path, filiere: str, sortie: str | 
     fichier_parametres = temporaire / "parametres.json"
     fichier_parametres.write_text(json.dumps(parametres, ensure_ascii=False), encoding="utf-8")
     journal = temporaire / "journal.txt"
+    journal.touch()
     try:
-        processus = _lancer_execution(fichier_parametres, journal)
-        if processus.returncode != 0:
+        with lanceur(moteur, delai) as lancer:
+            code = lancer(fichier_parametres, journal)
+        if code != 0:
             dossier_journaux = sortie / "_journaux"
             dossier_journaux.mkdir(exist_ok=True)
             garde = dossier_journaux / f"hub-{nom}.log"

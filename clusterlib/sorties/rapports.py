@@ -28,9 +28,9 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -398,6 +398,25 @@ def _lancer_execution(fichier_parametres: Path, journal: Path) -> subprocess.Pop
 def _lancer_papermill(fichier_parametres: Path, journal: Path) -> int:
     """Moteur papermill : un processus neuf (``clusterlib.sorties._execution``) et son noyau."""
     return _lancer_execution(fichier_parametres, journal).returncode
+
+
+@contextmanager
+def lanceur(moteur: str, delai: int = DELAI_CELLULE) -> Iterator[Callable[[Path, Path], int]]:
+    """Le lanceur d'un rapport isolé avec ``moteur`` (``"clusterlib"`` ou ``"papermill"``).
+
+    ``lancer(fichier_parametres, journal)`` exécute le notebook décrit par les paramètres et
+    renvoie le code de sortie ; avec le moteur clusterlib, le processus de travail est démarré
+    à l'entrée et arrêté à la sortie du bloc ``with``.
+    """
+    if moteur not in MOTEURS:
+        raise ValueError(f"moteur « {moteur} » inconnu ; moteurs possibles : {', '.join(MOTEURS)}")
+    if moteur == "papermill":
+        yield _lancer_papermill
+        return
+    from clusterlib.sorties.reserve import Atelier
+
+    with Atelier(1) as atelier:
+        yield _lanceur_clusterlib(atelier, delai)
 
 
 def _lanceur_clusterlib(atelier: Any, delai: int) -> Callable[[Path, Path], int]:
