@@ -60,11 +60,6 @@ class _Developpement:
             self.chemin.discard(id(noeud))
 
 
-def _valeur_noeud(noeud: yaml.Node) -> Any:
-    """Valeur d'un nœud YAML où chaque scalaire reste le texte écrit (« 007 » reste « 007 »)."""
-    return _Developpement().valeur(noeud)
-
-
 def _verifier_evenements(texte: str, chargeur: Any) -> None:
     """Parcourt le YAML sans rien construire : profondeur et nombre de renvois bornés (:class:`_commun.Refus`)."""
     profondeur_max, alias_max = _commun.limite("profondeur_yaml"), _commun.limite("alias_yaml")
