@@ -81,7 +81,7 @@ def dessiner_carte(
     hauteur_max = HAUTEUR_MAX - haut_titre - haut_legende - haut_notes
     mise = (_mise_valuelinks if style == "valuelinks" else _mise_case)(carte, largeur, police, hauteur_max)
     hauteur_fig = haut_titre + mise.hauteur + haut_legende + haut_notes
-    fig = plt.figure(figsize=(largeur, hauteur_fig), dpi=150)
+    fig = plt.figure(figsize=(largeur, hauteur_fig))
     ax = fig.add_axes((0, (haut_legende + haut_notes) / hauteur_fig, 1, mise.hauteur / hauteur_fig))
     ax.set_xlim(0, mise.largeur)
     ax.set_ylim(0, mise.hauteur)
