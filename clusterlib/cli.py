@@ -158,7 +158,7 @@ def _parseur() -> argparse.ArgumentParser:
                               "le PDF demande Chromium)")
     rapport.add_argument("--disposition", choices=("valuelinks", "case"), default="valuelinks",
                          help="carte principale du rapport (par défaut valuelinks)")
-    _option_delai(rapport)
+    _options_execution(rapport)
     _parseurs_banque(commandes)
     hub = commandes.add_parser(
         "report-hub",
@@ -176,7 +176,7 @@ def _parseur() -> argparse.ArgumentParser:
                      help="campagne de la comparaison (par défaut : la plus récente)")
     hub.add_argument("--formats", type=_formats, default=("html", "ipynb"), metavar="LISTE",
                      help="formats à garder, séparés par des virgules : html, ipynb (par défaut les deux)")
-    _option_delai(hub)
+    _options_execution(hub)
     return parseur
 
 
@@ -226,7 +226,7 @@ def _argument_banque(parseur: argparse.ArgumentParser, aide: str = "fichier de l
     parseur.add_argument("banque", metavar="BANQUE", type=Path, help=aide)
 
 
-def _option_delai(parseur: argparse.ArgumentParser) -> None:
+def _options_execution(parseur: argparse.ArgumentParser) -> None:
     """Les options ``--delai`` et ``--moteur`` des commandes qui exécutent un notebook."""
     parseur.add_argument("--delai", type=_entier_positif, default=600, metavar="SECONDES",
                          help="temps maximal d'exécution d'une cellule du notebook (600 s par défaut)")

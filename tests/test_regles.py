@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from conftest import RACINE
+from conftest import ACTEURS, FICHE, RACINE, creer_cluster, texte_fiche
 
+import clusterlib
 from clusterlib import referentiel
 from clusterlib.referentiel import regles
 
@@ -77,3 +79,23 @@ def test_une_faute_de_frappe_dans_le_referentiel_est_signalee(monkeypatch: pytes
     ecarts = referentiel.verifier("format_donnees.yml")
     assert any("tables → acteurs → colonnes → 0" in e and "requise" in e for e in ecarts), ecarts
     assert any("requsie" in e for e in ecarts), ecarts
+
+
+@pytest.mark.parametrize(("texte", "attendu"), [("abc", None), ("a\tb\nc\r", None), ("a\x07b", ("U+0007", 1)),
+                                                ("\x0bdébut", ("U+000B", 0))])
+def test_caractere_invisible(texte: str, attendu: tuple[str, int] | None) -> None:
+    assert regles.caractere_invisible(texte) == attendu
+
+
+def test_un_caractere_invisible_est_signale_a_sa_place(tmp_path: Path) -> None:
+    """Un nom collé avec un caractère de contrôle : un message situé (fichier, ligne, colonne), pas un plantage."""
+    acteurs = [list(ligne) for ligne in ACTEURS]
+    acteurs[1][1] = "Groupement\x07 Akpé"
+    # Écrit « \a » entre guillemets, le YAML est lisible mais le nom porte le caractère U+0007.
+    fiche = texte_fiche(FICHE).replace(f"nom: {FICHE['nom']}", 'nom: "Cluster\\a riz"')
+    assert "\\a" in fiche
+    jeu = creer_cluster(tmp_path / "jeu", fiche, acteurs=acteurs)
+    messages = [str(p) for p in clusterlib.valider(jeu)]
+    assert any("acteurs.csv, ligne 2" in m and "« nom »" in m and "U+0007 après « Groupement »" in m
+               for m in messages), messages
+    assert any("cluster.yml" in m and "U+0007 après « Cluster »" in m for m in messages), messages

@@ -176,6 +176,12 @@ def _convertir(colonne: Colonne, texte: str) -> tuple[Any, str | None]:
     """Convertit une cellule selon le type de sa colonne ; renvoie (valeur, message d'erreur)."""
     t = colonne.type
     if t in ("texte", "identifiant", "objet_ffom"):
+        invisible = regles.caractere_invisible(texte)
+        if invisible:
+            code, position = invisible
+            apres = f" après « {abrege(texte[:position])} »" if position else " au début"
+            return None, (f"caractère invisible {code}{apres} (souvent collé depuis un autre logiciel) ; "
+                          "attendu : du texte sans caractère de contrôle (à retaper)")
         if colonne.longueur_max is not None and len(texte) > colonne.longueur_max:
             return None, (f"valeur « {texte[:30]}… » trop longue ({len(texte)} caractères) ; attendu : "
                           f"au plus {colonne.longueur_max} caractères")

@@ -21,6 +21,7 @@ __all__ = [
     "Echelle",
     "campagne",
     "campagne_attendue",
+    "caractere_invisible",
     "echelle_notes",
     "format_campagne",
     "ids_indicateurs",
@@ -42,6 +43,18 @@ def nombre_ecrit(valeur: float, decimales: int = 0) -> str:
     if texte.lstrip("-").strip("0.,") == "":  # « -0 » ou « -0,0 » : pas de signe
         texte = texte.lstrip("-")
     return texte.replace(",", "\u202f").replace(".", ",")
+
+
+# Caractères de contrôle qu'aucun classeur .xlsx ne peut contenir (la tabulation et les retours
+# à la ligne restent permis) : un texte qui en porte ne s'écrirait ni dans la synthèse, ni dans
+# l'export de la banque, ni dans une copie pseudonymisée.
+_INVISIBLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def caractere_invisible(texte: str) -> tuple[str, int] | None:
+    """Le premier caractère de contrôle de ``texte`` (« U+0007 ») et sa position, ou ``None`` s'il n'y en a pas."""
+    trouve = _INVISIBLES.search(texte)
+    return (f"U+{ord(trouve.group()):04X}", trouve.start()) if trouve else None
 
 
 @cache

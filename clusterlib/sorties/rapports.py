@@ -401,12 +401,13 @@ def _lancer_papermill(fichier_parametres: Path, journal: Path) -> int:
 
 
 @contextmanager
-def lanceur(moteur: str, delai: int = DELAI_CELLULE) -> Iterator[Callable[[Path, Path], int]]:
-    """Le lanceur d'un rapport isolé avec ``moteur`` (``"clusterlib"`` ou ``"papermill"``).
+def lanceur(moteur: str, delai: int = DELAI_CELLULE, travaux: int = 1) -> Iterator[Callable[[Path, Path], int]]:
+    """Le lanceur des rapports avec ``moteur`` (``"clusterlib"`` ou ``"papermill"``).
 
     ``lancer(fichier_parametres, journal)`` exécute le notebook décrit par les paramètres et
-    renvoie le code de sortie ; avec le moteur clusterlib, le processus de travail est démarré
-    à l'entrée et arrêté à la sortie du bloc ``with``.
+    renvoie le code de sortie ; il peut servir depuis plusieurs fils. Avec le moteur
+    clusterlib, ``travaux`` processus de travail démarrent à l'entrée du bloc ``with`` et
+    s'arrêtent à sa sortie.
     """
     if moteur not in MOTEURS:
         raise ValueError(f"moteur « {moteur} » inconnu ; moteurs possibles : {', '.join(MOTEURS)}")
@@ -415,7 +416,7 @@ def lanceur(moteur: str, delai: int = DELAI_CELLULE) -> Iterator[Callable[[Path,
         return
     from clusterlib.sorties.reserve import Atelier
 
-    with Atelier(1) as atelier:
+    with Atelier(travaux) as atelier:
         yield _lanceur_clusterlib(atelier, delai)
 
 
@@ -618,66 +619,51 @@ def _executer_sous_verrou(chemins: list[Path], sortie: Path, campagne: str | Non
         if progression:
             progression(resultat)
 
-    atelier = None
-    if moteur == "clusterlib" and chemins:
-        from clusterlib.sorties.reserve import Atelier
-
-        # Démarré avant la validation : les imports des processus de travail (2 s) se font pendant
-        # que ce processus lit et valide les clusters.
-        atelier = Atelier(min(max(1, travaux), len(chemins)))
-    try:
-        return _valider_et_executer(chemins, sortie, campagne, disposition, formats, travaux, delai, notebook,
-                                    noter, resultats, atelier, marques)
-    finally:
-        if atelier is not None:
-            atelier.fermer()
-
-
-def _valider_et_executer(chemins: list[Path], sortie: Path, campagne: str | None, disposition: str,
-                         formats: Sequence[str], travaux: int, delai: int, notebook: Path,
-                         noter: Callable[[Resultat], None], resultats: list[Resultat], atelier: Any,
-                         marques: dict[Path, dict[str, Any]] | None) -> list[Resultat]:
-    prepares: list[_Prepare] = []
-    for chemin in chemins:
-        debut = time.monotonic()
+    if not chemins:
+        return resultats
+    # Avec le moteur clusterlib, les processus de travail démarrent avant la validation : leurs
+    # imports (2 s) se font pendant que ce processus lit et valide les clusters.
+    with lanceur(moteur, delai, travaux=min(max(1, travaux), len(chemins))) as lancer:
+        prepares: list[_Prepare] = []
+        for chemin in chemins:
+            debut = time.monotonic()
+            try:
+                issue = _preparer(chemin, campagne)
+            except Exception as exc:  # une lecture qui échoue n'arrête pas le lot
+                issue = _echec_inattendu(chemin, sortie, None, exc, debut)
+            if isinstance(issue, Resultat):
+                noter(issue)
+            else:
+                prepares.append(issue)
+        par_id: dict[str, list[_Prepare]] = {}
+        for p in prepares:
+            par_id.setdefault(p.cluster.id, []).append(p)
+        a_executer = []
+        for ident, groupe in par_id.items():
+            if len(groupe) == 1:
+                a_executer.append(groupe[0])
+                continue
+            liste = " et ".join(str(p.chemin) for p in groupe)
+            for p in groupe:
+                noter(Resultat(p.chemin, "invalide", cluster=ident, messages=[
+                    f"identifiant de cluster « {ident} » en double dans ce lot : {liste} ; chaque cluster doit avoir "
+                    "son propre identifiant (clé id de la fiche) : aucun de ces rapports n'est produit"]))
+        _ARRET.clear()
+        pool = ThreadPoolExecutor(max_workers=max(1, travaux))
         try:
-            issue = _preparer(chemin, campagne)
-        except Exception as exc:  # une lecture qui échoue n'arrête pas le lot
-            issue = _echec_inattendu(chemin, sortie, None, exc, debut)
-        if isinstance(issue, Resultat):
-            noter(issue)
-        else:
-            prepares.append(issue)
-    par_id: dict[str, list[_Prepare]] = {}
-    for p in prepares:
-        par_id.setdefault(p.cluster.id, []).append(p)
-    a_executer = []
-    for ident, groupe in par_id.items():
-        if len(groupe) == 1:
-            a_executer.append(groupe[0])
-            continue
-        liste = " et ".join(str(p.chemin) for p in groupe)
-        for p in groupe:
-            noter(Resultat(p.chemin, "invalide", cluster=ident, messages=[
-                f"identifiant de cluster « {ident} » en double dans ce lot : {liste} ; chaque cluster doit avoir "
-                "son propre identifiant (clé id de la fiche) : aucun de ces rapports n'est produit"]))
-    _ARRET.clear()
-    lancer = _lancer_papermill if atelier is None else _lanceur_clusterlib(atelier, delai)
-    pool = ThreadPoolExecutor(max_workers=max(1, travaux))
-    try:
-        futurs = [pool.submit(_rapport_un, p, sortie, campagne, disposition, formats, delai, notebook, lancer,
-                              (marques or {}).get(p.chemin))
-                  for p in a_executer]
-        for futur in as_completed(futurs):
-            noter(futur.result())
-    except BaseException:
-        # Ctrl-C ou erreur : on arrête les noyaux en cours ; leurs dossiers temporaires sont supprimés.
-        _ARRET.set()
-        for processus in list(_EN_COURS):
-            processus.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+            futurs = [pool.submit(_rapport_un, p, sortie, campagne, disposition, formats, delai, notebook, lancer,
+                                  (marques or {}).get(p.chemin))
+                      for p in a_executer]
+            for futur in as_completed(futurs):
+                noter(futur.result())
+        except BaseException:
+            # Ctrl-C ou erreur : on arrête les noyaux en cours ; leurs dossiers temporaires sont supprimés.
+            _ARRET.set()
+            for processus in list(_EN_COURS):
+                processus.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     ordre = {c: i for i, c in enumerate(chemins)}
     return sorted(resultats, key=lambda r: ordre[r.chemin])
 
