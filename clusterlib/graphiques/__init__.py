@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from clusterlib.fichiers import ecriture_atomique
+from clusterlib.graphiques._rendu_agg import preparer_canevas
 
 __all__ = ["NIVEAUX_COULEURS", "PALETTE", "enregistrer", "largeur_a4", "rendu_recadre", "textes_litteraux"]
 
@@ -41,7 +42,8 @@ def _png_un_rendu(figure: Figure, dpi: int) -> np.ndarray | None:
     """Les pixels de la figure recadrée sur son contenu, après **un seul** rendu.
 
     La figure est mise en page et dessinée une fois (la mise en page mesure les textes avec
-    le même moteur de rendu que le dessin, qui réutilise ces mesures) ; le cadre serré est
+    le même moteur de rendu que le dessin, qui réutilise ces mesures), par
+    :class:`~clusterlib.graphiques._rendu_agg.RenduAgg` ; le cadre serré est
     ensuite calculé sur ce rendu, sans redessiner. ``None`` si le contenu déborde de la
     figure : il faut alors agrandir la zone dessinée, donc un second rendu.
     """
@@ -49,28 +51,32 @@ def _png_un_rendu(figure: Figure, dpi: int) -> np.ndarray | None:
     dpi_avant = figure.dpi
     figure.dpi = dpi
     try:
+        preparer_canevas(canevas)  # mêmes pixels que le rendu de matplotlib, texte plus rapide
         canevas.draw()
         rendu = canevas.get_renderer()
         cadre = figure.get_tightbbox(rendu)  # en pouces
-        pixels = np.asarray(canevas.buffer_rgba()).copy()
+        pixels = np.asarray(canevas.buffer_rgba())  # vue sur le rendu : seule la partie gardée est copiée
+        marge = mpl.rcParams["savefig.pad_inches"]
+        hauteur, largeur = pixels.shape[:2]
+        x0 = math.floor((cadre.x0 - marge) * dpi)
+        x1 = math.ceil((cadre.x1 + marge) * dpi)
+        haut = hauteur - math.ceil((cadre.y1 + marge) * dpi)
+        bas = hauteur - math.floor((cadre.y0 - marge) * dpi)
+        tolerance = math.ceil(marge * dpi)  # la marge peut sortir de la figure, pas le contenu
+        if x0 < -tolerance or haut < -tolerance or x1 > largeur + tolerance or bas > hauteur + tolerance:
+            return None
+        recadre = pixels[max(haut, 0):min(bas, hauteur), max(x0, 0):min(x1, largeur)]
+        # La marge qui sort de la figure prend la couleur du fond, comme avec bbox_inches="tight".
+        gauche, dessus = max(-x0, 0), max(-haut, 0)
+        if not (gauche or dessus or bas > hauteur or x1 > largeur):
+            return recadre.copy()
+        fond = np.asarray(mpl.colors.to_rgba_array(figure.get_facecolor())[0] * 255).round().astype(np.uint8)
+        image = np.empty((bas - haut, x1 - x0, 4), dtype=np.uint8)
+        image[...] = fond
+        image[dessus:dessus + recadre.shape[0], gauche:gauche + recadre.shape[1]] = recadre
+        return image
     finally:
         figure.dpi = dpi_avant
-    marge = mpl.rcParams["savefig.pad_inches"]
-    hauteur, largeur = pixels.shape[:2]
-    x0 = math.floor((cadre.x0 - marge) * dpi)
-    x1 = math.ceil((cadre.x1 + marge) * dpi)
-    haut = hauteur - math.ceil((cadre.y1 + marge) * dpi)
-    bas = hauteur - math.floor((cadre.y0 - marge) * dpi)
-    tolerance = math.ceil(marge * dpi)  # la marge peut sortir de la figure, pas le contenu
-    if x0 < -tolerance or haut < -tolerance or x1 > largeur + tolerance or bas > hauteur + tolerance:
-        return None
-    recadre = pixels[max(haut, 0):min(bas, hauteur), max(x0, 0):min(x1, largeur)]
-    # La marge qui sort de la figure prend la couleur du fond, comme avec bbox_inches="tight".
-    marges = ((max(-haut, 0), max(bas - hauteur, 0)), (max(-x0, 0), max(x1 - largeur, 0)))
-    if any(m for paire in marges for m in paire):
-        fond = np.asarray(mpl.colors.to_rgba_array(figure.get_facecolor())[0] * 255).round().astype(np.uint8)
-        recadre = np.stack([np.pad(recadre[..., k], marges, constant_values=fond[k]) for k in range(4)], axis=-1)
-    return recadre
 
 
 def rendu_recadre(figure: Figure, dpi: int, fond: str | None = None) -> np.ndarray | None:
