@@ -83,3 +83,95 @@ def test_autre_resolution_moteur_de_matplotlib() -> None:
     assert isinstance(canevas.get_renderer(), _rendu_agg.RenduAgg)
     figure.dpi = 2 * mpl.rcParams["figure.dpi"]
     assert type(canevas.get_renderer()) is RendererAgg
+
+
+def _carte() -> Figure:
+    carte = reseau.reseau_carte(clusterlib.load(echantillons.chemin("riz-glazoue")))
+    return dessiner_carte(carte, style="valuelinks")
+
+
+def test_memoire_des_textes_memes_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textes mis en forme une fois (mémoire vide, pleine, puis transmise par pickle) : les pixels de matplotlib."""
+    import pickle
+
+    memoire = _rendu_agg.MemoireTextes()
+    monkeypatch.setattr(_rendu_agg, "MEMOIRE_TEXTES", memoire)
+    monkeypatch.setattr(_rendu_agg, "RENDU_RAPIDE", False)
+    reference = [rendu_recadre(f(), 120, fond="white") for f in (_figure_de_textes, _carte)]
+    monkeypatch.setattr(_rendu_agg, "RENDU_RAPIDE", True)
+    vide = [rendu_recadre(f(), 120, fond="white") for f in (_figure_de_textes, _carte)]
+    assert memoire.calcules > 100 and len(memoire) > 100
+    memoire.marquer()
+    pleine = [rendu_recadre(f(), 120, fond="white") for f in (_figure_de_textes, _carte)]
+    assert memoire.calcules == 0 and memoire.trouves > 100  # tout vient de la mémoire
+    # Ce qu'un enfant transmet à son processus de travail, repris dans une mémoire neuve.
+    memoire.marquer()
+    appris = pickle.loads(pickle.dumps(_memoire_apprise(monkeypatch)))
+    neuve = _rendu_agg.MemoireTextes()
+    neuve.reprendre(appris)
+    assert len(neuve) == len(appris["mesures"]) + len(appris["glyphes"]) > 100
+    monkeypatch.setattr(_rendu_agg, "MEMOIRE_TEXTES", neuve)
+    transmise = [rendu_recadre(f(), 120, fond="white") for f in (_figure_de_textes, _carte)]
+    assert neuve.calcules == 0
+    for images in (vide, pleine, transmise):
+        for attendu, obtenu in zip(reference, images, strict=True):
+            assert attendu is not None and obtenu is not None
+            assert attendu.shape == obtenu.shape and np.array_equal(attendu, obtenu)
+
+
+def _memoire_apprise(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Ce qu'une mémoire vide apprend en dessinant les deux figures (comme un enfant du moteur de lot)."""
+    memoire = _rendu_agg.MemoireTextes()
+    monkeypatch.setattr(_rendu_agg, "MEMOIRE_TEXTES", memoire)
+    for fabrique in (_figure_de_textes, _carte):
+        rendu_recadre(fabrique(), 120, fond="white")
+    return memoire.ajouts()
+
+
+def test_memoire_des_textes_distingue_taille_graisse_et_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    monkeypatch.setattr(_rendu_agg, "MEMOIRE_TEXTES", _rendu_agg.MemoireTextes())
+    mesures = {}
+    for dpi in (100, 150):
+        rendu = _rendu_agg.RenduAgg(200, 100, dpi)
+        for taille in (9, 12):
+            for graisse in ("normal", "bold"):
+                prop = FontProperties(size=taille, weight=graisse)
+                mesures[dpi, taille, graisse] = rendu.get_text_width_height_descent("Valeur ajoutée", prop, False)
+                # La même mesure que le moteur de matplotlib.
+                assert mesures[dpi, taille, graisse] == RendererAgg(200, 100, dpi).get_text_width_height_descent(
+                    "Valeur ajoutée", prop, False)
+    assert len(set(mesures.values())) == len(mesures)
+
+
+def test_texte_d_une_police_de_repli_dessine_comme_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Un glyphe absent de la police (idéogramme, symbole) : texte non gardé en mémoire, pixels de matplotlib."""
+    import warnings
+
+    def figure() -> Figure:
+        f = Figure(figsize=(3, 1))
+        f.text(0.05, 0.4, "Coopérative 漢字 ✓ → ok", fontsize=10)
+        return f
+
+    memoire = _rendu_agg.MemoireTextes()
+    monkeypatch.setattr(_rendu_agg, "MEMOIRE_TEXTES", memoire)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # « Glyph … missing from font(s) »
+        monkeypatch.setattr(_rendu_agg, "RENDU_RAPIDE", False)
+        reference = rendu_recadre(figure(), 120, fond="white")
+        monkeypatch.setattr(_rendu_agg, "RENDU_RAPIDE", True)
+        rapides = [rendu_recadre(figure(), 120, fond="white") for _ in range(2)]
+    for rapide in rapides:
+        assert reference is not None and rapide is not None and np.array_equal(reference, rapide)
+
+
+def test_memoire_des_textes_bornee(monkeypatch: pytest.MonkeyPatch) -> None:
+    memoire = _rendu_agg.MemoireTextes()
+    monkeypatch.setattr(memoire, "TAILLE_MAX", 5)
+    for i in range(10):
+        memoire.garder(memoire.mesures, (str(i),), (1.0, 1.0, 0.0))
+    assert len(memoire) == 5 and len(memoire.ajouts()["mesures"]) == 5
+    memoire.reprendre({"mesures": {("autre",): (2.0, 2.0, 0.0)}})
+    assert len(memoire) == 5

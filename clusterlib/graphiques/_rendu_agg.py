@@ -9,6 +9,17 @@ refixe la taille que quand elle change : le texte coûte un quart de moins, les 
 identiques (un test le vérifie sur les neuf figures du rapport et sur des textes tournés, gras,
 penchés ou mathématiques).
 
+Les textes eux-mêmes sont mis en forme une fois par processus. Mesurer un texte (pour la mise
+en page) et le décomposer en glyphes placés (pour le dessin) demandent chacun une mise en forme
+complète par FreeType et HarfBuzz : environ 0,4 ms par texte, refaite à chaque figure pour les
+mêmes graduations, légendes et noms d'indicateurs. Ces deux résultats ne dépendent que du
+texte, des fichiers de police, de la taille, de la résolution et des réglages de crénage et
+de hinting : :data:`MEMOIRE_TEXTES` les garde sous cette clé, pour toutes les figures du
+processus. Les processus de travail du moteur de lot la font passer d'un rapport au suivant
+(:func:`MemoireTextes.ajouts` dans l'enfant, :func:`MemoireTextes.reprendre` dans le
+processus de travail). Les pixels restent ceux de matplotlib : un test compare une figure
+dessinée mémoire vide et mémoire pleine.
+
 Avec une autre version de matplotlib, dont ce moteur interne aurait changé, rien n'est
 remplacé : :func:`preparer_canevas` ne fait rien et le rendu reste celui de matplotlib.
 """
@@ -23,7 +34,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.text import Text
 
-__all__ = ["RENDU_RAPIDE", "RenduAgg", "preparer_canevas"]
+__all__ = ["MEMOIRE_TEXTES", "RENDU_RAPIDE", "MemoireTextes", "RenduAgg", "preparer_canevas", "rendu_de"]
 
 _SIGNATURE_ATTENDUE = ["self", "gc", "x", "y", "angle", "glyphs", "boxes"]
 # Où matplotlib lit la hauteur d'une police (Text._get_layout), dans cet ordre.
@@ -48,6 +59,77 @@ def _rendu_rapide_possible() -> bool:
 
 
 RENDU_RAPIDE = _rendu_rapide_possible()
+
+
+class MemoireTextes:
+    """Mesures et glyphes placés des textes déjà mis en forme dans ce processus.
+
+    Clé : texte, fichiers de police (dans l'ordre de repli), taille, résolution, hinting,
+    crénage et police de dernier recours (et, pour les glyphes, variantes typographiques et
+    langue). Valeurs : ``(largeur, hauteur, descente)`` en pixels ; ``((glyphe, x, y), ...)``,
+    tous de la première police (un texte qui emprunte une police de repli n'est pas gardé).
+    Au-delà de :attr:`TAILLE_MAX` entrées, plus rien n'est ajouté.
+    """
+
+    TAILLE_MAX = 200_000
+
+    def __init__(self) -> None:
+        self.mesures: dict[tuple, tuple[float, float, float]] = {}
+        self.glyphes: dict[tuple, tuple[tuple[int, float, float], ...]] = {}
+        self._ajouts: list[tuple[bool, tuple]] = []  # (glyphes ?, clé) ajoutés depuis :meth:`marquer`
+        self.trouves = 0
+        self.calcules = 0
+
+    def __len__(self) -> int:
+        return len(self.mesures) + len(self.glyphes)
+
+    def garder(self, table: dict, cle: tuple, valeur: Any) -> None:
+        if len(self) < self.TAILLE_MAX:
+            table[cle] = valeur
+            self._ajouts.append((table is self.glyphes, cle))
+
+    def marquer(self) -> None:
+        """Point de départ de :meth:`ajouts` (le processus de travail l'appelle avant chaque enfant)."""
+        self._ajouts.clear()
+        self.trouves = self.calcules = 0
+
+    def ajouts(self) -> dict[str, dict]:
+        """Ce qui a été appris depuis :meth:`marquer`, en types simples (à transmettre par ``pickle``)."""
+        ajouts: dict[str, dict] = {"mesures": {}, "glyphes": {}}
+        for glyphes, cle in self._ajouts:
+            table = self.glyphes if glyphes else self.mesures
+            if cle in table:
+                ajouts["glyphes" if glyphes else "mesures"][cle] = table[cle]
+        return ajouts
+
+    def reprendre(self, ajouts: dict[str, dict]) -> None:
+        """Ajoute ce qu'un autre processus (un enfant) a appris, sans le compter comme appris ici."""
+        for nom in ("mesures", "glyphes"):
+            table = getattr(self, nom)
+            for cle, valeur in ajouts.get(nom, {}).items():
+                if len(self) >= self.TAILLE_MAX:
+                    return
+                table.setdefault(cle, valeur)
+
+    def vider(self) -> None:
+        self.mesures.clear()
+        self.glyphes.clear()
+        self.marquer()
+
+
+MEMOIRE_TEXTES = MemoireTextes()
+
+
+def _cle_police(prop: Any, dpi: float) -> tuple[list, tuple]:
+    """Les fichiers de police de ``prop`` et la clé qui décrit sa mise en forme à cette résolution."""
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import fontManager
+
+    chemins = fontManager._find_fonts_by_props(prop)
+    fichiers = tuple((str(chemin), getattr(chemin, "face_index", 0)) for chemin in chemins)
+    return chemins, (fichiers, prop.get_size_in_points(), dpi, get_hinting_flag().value,
+                     mpl.rcParams["text.kerning_factor"], mpl.rcParams["font.enable_last_resort"])
 
 
 class RenduAgg(RendererAgg):
@@ -81,6 +163,54 @@ class RenduAgg(RendererAgg):
             break
         self._hauteurs_polices[cle] = mesures
         return mesures
+
+    def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        """La mesure de matplotlib, reprise de :data:`MEMOIRE_TEXTES` quand le texte y est déjà."""
+        if ismath is not False:  # formule ou TeX : le calcul de matplotlib, tel quel
+            return super().get_text_width_height_descent(s, prop, ismath)
+        _chemins, police = _cle_police(prop, self.dpi)
+        cle = (s, police)
+        mesure = MEMOIRE_TEXTES.mesures.get(cle)
+        if mesure is None:
+            MEMOIRE_TEXTES.calcules += 1
+            mesure = super().get_text_width_height_descent(s, prop, ismath)
+            MEMOIRE_TEXTES.garder(MEMOIRE_TEXTES.mesures, cle, mesure)
+        else:
+            MEMOIRE_TEXTES.trouves += 1
+        return mesure
+
+    def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
+                  mtext: Any = None) -> None:
+        """Le dessin de matplotlib ; les glyphes placés du texte viennent de :data:`MEMOIRE_TEXTES` s'il y est."""
+        if ismath or not RENDU_RAPIDE:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        from matplotlib.backends.backend_agg import get_hinting_flag
+        from matplotlib.font_manager import get_font
+
+        chemins, police = _cle_police(prop, self.dpi)
+        variantes = mtext.get_fontfeatures() if mtext is not None else None
+        langue = mtext.get_language() if mtext is not None else None
+        cle = (s, police, tuple(variantes) if variantes is not None else None, langue)
+        premiere = get_font(chemins)
+        places = MEMOIRE_TEXTES.glyphes.get(cle)
+        if places is None:
+            MEMOIRE_TEXTES.calcules += 1
+            premiere.clear()
+            premiere.set_size(prop.get_size_in_points(), self.dpi)
+            elements = premiere._layout(s, flags=get_hinting_flag(), features=variantes, language=langue)
+            if any(element.ft_object is not premiere for element in elements):  # police de repli
+                taille = prop.get_size_in_points()
+                self._draw_text_glyphs_and_boxes(
+                    gc, x, y, angle, [(e.ft_object, taille, e.glyph_index, 0, 1, e.x, e.y) for e in elements], [])
+                return None
+            places = tuple((e.glyph_index, e.x, e.y) for e in elements)
+            MEMOIRE_TEXTES.garder(MEMOIRE_TEXTES.glyphes, cle, places)
+        else:
+            MEMOIRE_TEXTES.trouves += 1
+        taille = prop.get_size_in_points()
+        self._draw_text_glyphs_and_boxes(gc, x, y, angle,
+                                         [(premiere, taille, indice, 0, 1, gx, gy) for indice, gx, gy in places], [])
+        return None
 
     def _draw_text_glyphs_and_boxes(self, gc: Any, x: float, y: float, angle: float, glyphs: Any,
                                     boxes: Any) -> None:
@@ -129,3 +259,14 @@ def preparer_canevas(canevas: FigureCanvasAgg) -> None:
         return
     canevas.renderer = RenduAgg(largeur, hauteur, canevas.figure.dpi)
     canevas._lastKey = cle
+
+
+def rendu_de(figure: Any) -> RendererAgg:
+    """Le moteur de rendu qui mesure les textes de ``figure`` avant son dessin (un :class:`RenduAgg` si possible).
+
+    Les mesures sont celles de matplotlib, au pixel près ; elles viennent de :data:`MEMOIRE_TEXTES`
+    quand le texte y est déjà.
+    """
+    canevas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    preparer_canevas(canevas)
+    return canevas.get_renderer()

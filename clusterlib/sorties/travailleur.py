@@ -7,6 +7,12 @@ noyau. Les cellules s'y exécutent par le moteur papermill ``clusterlib``
 (:mod:`clusterlib.sorties.moteur_lot`) ; le lot pilote ces processus depuis
 :mod:`clusterlib.sorties.reserve`.
 
+Deux choses passent d'un rapport au suivant, sans rien changer aux résultats : la mise en forme
+des textes des figures (:data:`clusterlib.graphiques._rendu_agg.MEMOIRE_TEXTES` : chaque enfant
+renvoie ce qu'il a appris, les enfants suivants en héritent), et les objets du processus de
+travail sont « gelés » avant chaque fork (:func:`gc.freeze`) : le ramasse-miettes de l'enfant ne
+les parcourt pas, et ne recopie donc pas leurs pages de mémoire.
+
 ``rfc3987_syntax`` est écarté **avant** le premier import de papermill (qui importe nbformat,
 donc jsonschema) : ce module compile des grammaires dès son import, 1,4 s de démarrage
 perdues pour chaque processus (voir :func:`clusterlib.sorties._execution._ecarter_rfc3987_syntax`).
@@ -14,12 +20,16 @@ perdues pour chaque processus (voir :func:`clusterlib.sorties._execution._ecarte
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
+import pickle
 import select
+import shutil
 import signal
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -98,7 +108,39 @@ def prechauffer() -> None:
     moteur_lot.preparer_shell()
 
 
-def _enfant(demande: dict[str, Any], battement: int) -> None:
+def _fichier_textes(dossier: str, pid: int) -> Path:
+    return Path(dossier) / f"textes-{pid}.pickle"
+
+
+def _transmettre_textes(dossier: str) -> None:
+    """Dans l'enfant, rapport fini : ce que ses figures ont appris des textes, pour le processus de travail."""
+    from clusterlib.graphiques._rendu_agg import MEMOIRE_TEXTES
+
+    cible = _fichier_textes(dossier, os.getpid())
+    provisoire = cible.with_suffix(".partiel")
+    try:
+        provisoire.write_bytes(pickle.dumps(MEMOIRE_TEXTES.ajouts(), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(provisoire, cible)
+    except (OSError, pickle.PicklingError):  # disque plein : le rapport est fait, seuls les suivants y perdent
+        provisoire.unlink(missing_ok=True)
+
+
+def _reprendre_textes(dossier: str, pid: int, code: int) -> None:
+    """Dans le processus de travail : ajoute à sa mémoire des textes ce que l'enfant ``pid`` a transmis."""
+    from clusterlib.graphiques._rendu_agg import MEMOIRE_TEXTES
+
+    fichier = _fichier_textes(dossier, pid)
+    try:
+        if code == 0 and fichier.exists():
+            MEMOIRE_TEXTES.reprendre(pickle.loads(fichier.read_bytes()))  # écrit par notre enfant, dossier 0700
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    finally:
+        fichier.unlink(missing_ok=True)
+        fichier.with_suffix(".partiel").unlink(missing_ok=True)
+
+
+def _enfant(demande: dict[str, Any], battement: int, dossier: str) -> None:
     """Dans l'enfant forké : le rapport, sorties vers le journal ; ne revient jamais."""
     code = 1
     try:
@@ -116,6 +158,7 @@ def _enfant(demande: dict[str, Any], battement: int) -> None:
         parametres = json.loads(Path(demande["parametres"]).read_text(encoding="utf-8"))
         executer(parametres, moteur=moteur_lot.NOM_MOTEUR)
         code = 0
+        _transmettre_textes(dossier)
     except BaseException:
         traceback.print_exc()
     finally:
@@ -170,24 +213,34 @@ def travailler() -> None:
     os.dup2(2, 1)  # un print égaré n'abîme pas le protocole
     sys.stdout = sys.stderr
     prechauffer()
+    from clusterlib.graphiques._rendu_agg import MEMOIRE_TEXTES
+
+    gc.collect()
+    dossier = tempfile.mkdtemp(prefix="clusterlib-travailleur-")  # 0700 : à ce processus seul
     canal.write(json.dumps({"pret": os.getpid()}) + "\n")
     entree = sys.stdin.fileno()
     lecteur = os.fdopen(os.dup(entree), "r", encoding="utf-8")
-    for ligne in lecteur:
-        if not ligne.strip():
-            continue
-        demande = json.loads(ligne)
-        lecture, ecriture = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(lecture)
-            canal.close()
-            _enfant(demande, ecriture)
-        os.close(ecriture)
-        canal.write(json.dumps({"pid": pid}) + "\n")
-        code = _attendre_enfant(pid, lecture, float(demande["delai"]), float(demande["marge"]), demande["journal"],
-                                entree)
-        canal.write(json.dumps({"fin": code}) + "\n")
+    try:
+        for ligne in lecteur:
+            if not ligne.strip():
+                continue
+            demande = json.loads(ligne)
+            lecture, ecriture = os.pipe()
+            MEMOIRE_TEXTES.marquer()
+            gc.freeze()  # ce qui existe avant le fork n'est plus parcouru (ni recopié) par le ramasse-miettes
+            pid = os.fork()
+            if pid == 0:
+                os.close(lecture)
+                canal.close()
+                _enfant(demande, ecriture, dossier)
+            os.close(ecriture)
+            canal.write(json.dumps({"pid": pid}) + "\n")
+            code = _attendre_enfant(pid, lecture, float(demande["delai"]), float(demande["marge"]),
+                                    demande["journal"], entree)
+            _reprendre_textes(dossier, pid, code)
+            canal.write(json.dumps({"fin": code}) + "\n")
+    finally:
+        shutil.rmtree(dossier, ignore_errors=True)
 
 
 if __name__ == "__main__":

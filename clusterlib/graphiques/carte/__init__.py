@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 
 from clusterlib.analyses.reseau import CarteReseau
 from clusterlib.graphiques import largeur_a4, textes_litteraux
+from clusterlib.graphiques._rendu_agg import rendu_de
 from clusterlib.graphiques.carte._commun import HAUTEUR_MAX, POLICE, SOUS_TITRES
 from clusterlib.graphiques.carte.case import _mise_case
 from clusterlib.graphiques.carte.dessin import (
@@ -108,7 +109,7 @@ def chevauchements(figure: Figure) -> list[tuple[str, str]]:
     Renvoie une liste de paires d'identifiants (``("P01", "T01")``, ou ``("P01", "cadre")``
     pour une étiquette coupée par le bord). Une carte lisible renvoie une liste vide.
     """
-    rendu = figure.canvas.get_renderer()
+    rendu = rendu_de(figure)
     cadre = figure.bbox
     etiquettes = []
     for ax in figure.axes:

@@ -12,6 +12,7 @@ from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch, Rectang
 
 from clusterlib import referentiel
 from clusterlib.analyses.reseau import CarteReseau, referentiel_cartographie
+from clusterlib.graphiques._rendu_agg import rendu_de
 from clusterlib.graphiques.carte._commun import MARGE, Mise, diametre_points, familles_cartographie
 
 
@@ -143,7 +144,7 @@ def _ecarter_etiquettes(fig: Figure, ax: Any, textes: list[Any], mise: Mise) -> 
     """Écarte les étiquettes qui se recouvrent (ou couvrent un nœud), puis trace un fil vers le nœud."""
     if not textes:
         return
-    rendu = fig.canvas.get_renderer()
+    rendu = rendu_de(fig)
     inverse = ax.transData.inverted()
     boites = []
     for t in textes:
