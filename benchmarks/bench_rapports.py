@@ -4,7 +4,9 @@ Une seule exécution, sur la même machine :
   (a) le plancher papermill : un notebook qui importe pandas, matplotlib et networkx et trace une figure ;
   (b) un rapport complet (notebook, HTML, resume.json) avec chaque moteur, processus de travail compris,
       puis avec rapport.pdf (Chromium sans tête ; le temps du PDF est affiché à part) ;
-  (c) un lot de N clusters (20 par défaut) avec 1 puis 2 processus, pour chaque moteur ;
+  (c) un lot de N clusters (20 par défaut) avec 1 puis 2 processus, pour chaque moteur, puis un lot
+      de N clusters tous différents (filières, profils et noms d'acteurs) à 2 processus, et la part des
+      textes des figures que la mémoire des textes du moteur clusterlib reprend d'un rapport à l'autre ;
   (d) la mémoire de chaque processus de travail du moteur clusterlib ;
   (e) le coût de chaque figure du rapport (construction + image PNG intégrée au rapport, 150 points par pouce) ;
   (f) ``report --banque`` sur une banque des N clusters : premier passage (N rapports, moteur clusterlib à
@@ -97,8 +99,42 @@ def lot(chemins: list[Path], sortie: Path, travaux: int, moteur: str, nom: str,
     return duree
 
 
-def fabriques_figures() -> dict[str, Callable[[], Any]]:
-    """Les neuf figures du rapport de riz-glazoue, construites comme le fait le notebook."""
+def lot_divers(dossier: Path, n: int) -> list[Path]:
+    """N clusters tous différents (générateur de ``bench_banque.py`` : filières, profils, noms d'acteurs)."""
+    from bench_banque import generer
+
+    return generer(dossier, n, 3)
+
+
+def taux_memoire_textes(chemins: list[Path]) -> float:
+    """Part des textes des figures déjà mis en forme par les rapports précédents, du deuxième cluster au dernier.
+
+    Les neuf figures de chaque cluster sont dessinées l'une après l'autre, dans ce processus,
+    mémoire des textes vide au départ, comme les rapports successifs d'un processus de travail.
+    """
+    import matplotlib.pyplot as plt
+
+    from clusterlib.graphiques import _rendu_agg, rendu_recadre
+
+    memoire = _rendu_agg.MemoireTextes()
+    ancienne, _rendu_agg.MEMOIRE_TEXTES = _rendu_agg.MEMOIRE_TEXTES, memoire
+    trouves = calcules = 0
+    try:
+        for rang, chemin in enumerate(chemins):
+            memoire.marquer()
+            for fabrique in fabriques_figures(chemin).values():
+                figure = fabrique()
+                rendu_recadre(figure, 150, fond="white")
+                plt.close(figure)
+            if rang:
+                trouves, calcules = trouves + memoire.trouves, calcules + memoire.calcules
+    finally:
+        _rendu_agg.MEMOIRE_TEXTES = ancienne
+    return trouves / max(trouves + calcules, 1)
+
+
+def fabriques_figures(chemin: Path | None = None) -> dict[str, Callable[[], Any]]:
+    """Les neuf figures du rapport d'un cluster (riz-glazoue par défaut), construites comme le fait le notebook."""
     import clusterlib
     from clusterlib.analyses import comptes, notation, planification, qqrp, reseau
     from clusterlib.graphiques import comptes as g_comptes
@@ -107,7 +143,7 @@ def fabriques_figures() -> dict[str, Callable[[], Any]]:
     from clusterlib.graphiques import qqrp as g_qqrp
     from clusterlib.graphiques.carte import dessiner_carte
 
-    cluster = clusterlib.load(echantillons.chemin("riz-glazoue"))
+    cluster = clusterlib.load(chemin or echantillons.chemin("riz-glazoue"))
     campagne = cluster.campagne
     analyse = comptes.analyser_comptes(cluster, campagne)
     reference = dt.date.today()
@@ -213,6 +249,21 @@ def main() -> int:
             print(f"    clusterlib --jobs 2 / papermill --jobs 2   : {c2 / temps['papermill', 2]:4.2f} (objectif ≤ 0,5)"
                   f"   [processeur : {CPU['c_clusterlib_2'] / CPU['c_papermill_2']:4.2f}]")
         print(f"    clusterlib --jobs 2 / clusterlib --jobs 1  : {c2 / temps['clusterlib', 1]:4.2f}")
+        # Les copies de riz-glazoue ont les mêmes textes : la mémoire des textes y sert à plein.
+        # Le même lot sur des clusters tous différents montre ce qu'elle vaut sur une vraie banque.
+        divers = lot_divers(tmp / "divers", n)
+        for moteur in moteurs:
+            nom = f"c_divers_{moteur}"
+            temps["divers", moteur] = lot(divers, tmp / f"lot-divers-{moteur}", 2, moteur, nom)
+            print(f"(c) {n} clusters tous différents, {moteur:10s}, --jobs 2 : {temps['divers', moteur]:6.1f} s"
+                  f"   ({temps['divers', moteur] / n:4.2f} s par rapport)   [processeur {CPU[nom]:5.1f} s]")
+        if not arguments.sans_papermill:
+            print(f"    clusterlib / papermill (clusters différents) : "
+                  f"{temps['divers', 'clusterlib'] / temps['divers', 'papermill']:4.2f}"
+                  f"   [processeur : {CPU['c_divers_clusterlib'] / CPU['c_divers_papermill']:4.2f}]")
+        taux_divers, taux_copies = taux_memoire_textes(divers[:6]), taux_memoire_textes(chemins[:3])
+        print(f"    textes des figures repris de la mémoire : {taux_divers:.0%} (clusters différents), "
+              f"{taux_copies:.0%} (copies de riz-glazoue)")
 
         if not arguments.sans_banque:
             from clusterlib.banque.stockage import ajouter, ouvrir

@@ -109,7 +109,7 @@ def test_memoire_des_textes_memes_pixels(monkeypatch: pytest.MonkeyPatch) -> Non
     appris = pickle.loads(pickle.dumps(_memoire_apprise(monkeypatch)))
     neuve = _rendu_agg.MemoireTextes()
     neuve.reprendre(appris)
-    assert len(neuve) == len(appris["mesures"]) + len(appris["glyphes"]) > 100
+    assert len(neuve) == sum(len(table) for table in appris.values()) > 100 and neuve.images
     monkeypatch.setattr(_rendu_agg, "MEMOIRE_TEXTES", neuve)
     transmise = [rendu_recadre(f(), 120, fond="white") for f in (_figure_de_textes, _carte)]
     assert neuve.calcules == 0
@@ -171,7 +171,38 @@ def test_memoire_des_textes_bornee(monkeypatch: pytest.MonkeyPatch) -> None:
     memoire = _rendu_agg.MemoireTextes()
     monkeypatch.setattr(memoire, "TAILLE_MAX", 5)
     for i in range(10):
-        memoire.garder(memoire.mesures, (str(i),), (1.0, 1.0, 0.0))
+        memoire.garder("mesures", (str(i),), (1.0, 1.0, 0.0))
     assert len(memoire) == 5 and len(memoire.ajouts()["mesures"]) == 5
     memoire.reprendre({"mesures": {("autre",): (2.0, 2.0, 0.0)}})
     assert len(memoire) == 5
+
+
+def test_image_d_un_glyphe_decalee_d_un_nombre_entier_de_pixels() -> None:
+    """Ce sur quoi repose la mémoire des images de glyphes : FreeType rend le même glyphe, décalé d'autant,
+    quand sa position change d'un nombre entier de pixels (tailles, graisses, angles, avec et sans lissage)."""
+    import random
+
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import FontProperties, fontManager, get_font
+    from matplotlib.ft2font import RenderMode
+
+    tirage = random.Random(3)
+    for graisse in ("normal", "bold"):
+        police = get_font(fontManager._find_fonts_by_props(FontProperties(weight=graisse)))
+        for taille in (6.5, 9, 14):
+            police.set_size(taille, 150)
+            for angle in (0, 90, 33):
+                cos, sin = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+                matrice = (0x10000 * np.array([[cos, -sin], [sin, cos]])).round().astype(int)
+                for _ in range(40):
+                    glyphe = police.get_char_index(ord(tirage.choice("aéèbgFHJKMpqwxyz0123456789%,(«’-")))
+                    fx, fy = tirage.randrange(64), tirage.randrange(64)
+                    ix, iy = tirage.randrange(-50, 3000), tirage.randrange(-50, 3000)
+                    for mode in (RenderMode.NORMAL, RenderMode.MONO):
+                        police._set_transform(matrice, [fx, fy])
+                        image = police._render_glyph(glyphe, get_hinting_flag(), mode)
+                        attendu = image.buffer.copy(), image.left + ix, image.top + iy
+                        police._set_transform(matrice, [64 * ix + fx, 64 * iy + fy])
+                        image = police._render_glyph(glyphe, get_hinting_flag(), mode)
+                        assert np.array_equal(image.buffer, attendu[0])
+                        assert (image.left, image.top) == attendu[1:]

@@ -62,31 +62,38 @@ RENDU_RAPIDE = _rendu_rapide_possible()
 
 
 class MemoireTextes:
-    """Mesures et glyphes placés des textes déjà mis en forme dans ce processus.
+    """Mesures, glyphes placés et images de glyphes déjà calculés dans ce processus.
 
-    Clé : texte, fichiers de police (dans l'ordre de repli), taille, résolution, hinting,
-    crénage et police de dernier recours (et, pour les glyphes, variantes typographiques et
-    langue). Valeurs : ``(largeur, hauteur, descente)`` en pixels ; ``((glyphe, x, y), ...)``,
-    tous de la première police (un texte qui emprunte une police de repli n'est pas gardé).
+    - ``mesures`` : clé texte, fichiers de police (dans l'ordre de repli), taille, résolution,
+      hinting, crénage et police de dernier recours ; valeur ``(largeur, hauteur, descente)`` en pixels ;
+    - ``glyphes`` : même clé, plus variantes typographiques et langue ; valeur ``((glyphe, x, y), ...)``,
+      tous de la première police (un texte qui emprunte une police de repli n'est pas gardé) ;
+    - ``images`` : clé police, taille, résolution, glyphe, matrice, position du glyphe **dans son
+      pixel** (en 1/64 de pixel), hinting et lissage ; valeur ``(pixels, gauche, haut)`` du glyphe
+      posé à cette fraction de pixel. FreeType donne la même image, décalée d'autant, pour un
+      décalage d'un nombre entier de pixels (vérifié par un test sur des milliers de glyphes).
+
     Au-delà de :attr:`TAILLE_MAX` entrées, plus rien n'est ajouté.
     """
 
-    TAILLE_MAX = 200_000
+    TAILLE_MAX = 100_000  # environ 45 Mio au plus, surtout des images de glyphes
+    TABLES = ("mesures", "glyphes", "images")
 
     def __init__(self) -> None:
         self.mesures: dict[tuple, tuple[float, float, float]] = {}
         self.glyphes: dict[tuple, tuple[tuple[int, float, float], ...]] = {}
-        self._ajouts: list[tuple[bool, tuple]] = []  # (glyphes ?, clé) ajoutés depuis :meth:`marquer`
+        self.images: dict[tuple, tuple[np.ndarray, int, int]] = {}
+        self._ajouts: list[tuple[str, tuple]] = []  # (table, clé) ajoutés depuis :meth:`marquer`
         self.trouves = 0
         self.calcules = 0
 
     def __len__(self) -> int:
-        return len(self.mesures) + len(self.glyphes)
+        return sum(len(getattr(self, nom)) for nom in self.TABLES)
 
-    def garder(self, table: dict, cle: tuple, valeur: Any) -> None:
+    def garder(self, nom: str, cle: tuple, valeur: Any) -> None:
         if len(self) < self.TAILLE_MAX:
-            table[cle] = valeur
-            self._ajouts.append((table is self.glyphes, cle))
+            getattr(self, nom)[cle] = valeur
+            self._ajouts.append((nom, cle))
 
     def marquer(self) -> None:
         """Point de départ de :meth:`ajouts` (le processus de travail l'appelle avant chaque enfant)."""
@@ -95,16 +102,16 @@ class MemoireTextes:
 
     def ajouts(self) -> dict[str, dict]:
         """Ce qui a été appris depuis :meth:`marquer`, en types simples (à transmettre par ``pickle``)."""
-        ajouts: dict[str, dict] = {"mesures": {}, "glyphes": {}}
-        for glyphes, cle in self._ajouts:
-            table = self.glyphes if glyphes else self.mesures
+        ajouts: dict[str, dict] = {nom: {} for nom in self.TABLES}
+        for nom, cle in self._ajouts:
+            table = getattr(self, nom)
             if cle in table:
-                ajouts["glyphes" if glyphes else "mesures"][cle] = table[cle]
+                ajouts[nom][cle] = table[cle]
         return ajouts
 
     def reprendre(self, ajouts: dict[str, dict]) -> None:
         """Ajoute ce qu'un autre processus (un enfant) a appris, sans le compter comme appris ici."""
-        for nom in ("mesures", "glyphes"):
+        for nom in self.TABLES:
             table = getattr(self, nom)
             for cle, valeur in ajouts.get(nom, {}).items():
                 if len(self) >= self.TAILLE_MAX:
@@ -112,8 +119,8 @@ class MemoireTextes:
                 table.setdefault(cle, valeur)
 
     def vider(self) -> None:
-        self.mesures.clear()
-        self.glyphes.clear()
+        for nom in self.TABLES:
+            getattr(self, nom).clear()
         self.marquer()
 
 
@@ -174,7 +181,7 @@ class RenduAgg(RendererAgg):
         if mesure is None:
             MEMOIRE_TEXTES.calcules += 1
             mesure = super().get_text_width_height_descent(s, prop, ismath)
-            MEMOIRE_TEXTES.garder(MEMOIRE_TEXTES.mesures, cle, mesure)
+            MEMOIRE_TEXTES.garder("mesures", cle, mesure)
         else:
             MEMOIRE_TEXTES.trouves += 1
         return mesure
@@ -204,7 +211,7 @@ class RenduAgg(RendererAgg):
                     gc, x, y, angle, [(e.ft_object, taille, e.glyph_index, 0, 1, e.x, e.y) for e in elements], [])
                 return None
             places = tuple((e.glyph_index, e.x, e.y) for e in elements)
-            MEMOIRE_TEXTES.garder(MEMOIRE_TEXTES.glyphes, cle, places)
+            MEMOIRE_TEXTES.garder("glyphes", cle, places)
         else:
             MEMOIRE_TEXTES.trouves += 1
         taille = prop.get_size_in_points()
@@ -226,25 +233,35 @@ class RenduAgg(RendererAgg):
         mode = RenderMode.NORMAL if lisse else RenderMode.MONO
         hauteur = self.height
         rotation = 0x10000 * np.array([[cos, -sin], [sin, cos]])
-        matrices: dict[tuple[float, float], Any] = {}
+        matrices: dict[tuple[float, float], tuple[Any, tuple[int, ...]]] = {}
         tailles: dict[int, float] = {}
         poser = self._renderer.draw_text_image
+        images = MEMOIRE_TEXTES.images
+        reglage = drapeaux.value, lisse, self.dpi
         for police, taille, indice, pente, etirement, dx, dy in glyphs:  # dy vers le haut
-            if tailles.get(id(police)) != taille:
-                police.set_size(taille, self.dpi)
-                tailles[id(police)] = taille
-            matrice = matrices.get((pente, etirement))
-            if matrice is None:
+            connue = matrices.get((pente, etirement))
+            if connue is None:
                 matrice = (rotation @ [[etirement, etirement * pente], [0, 1]]).round().astype(int)
-                matrices[(pente, etirement)] = matrice
-            # Le y de FreeType va vers le haut.
-            police._set_transform(matrice, [round(0x40 * (x + dx * cos - dy * sin)),
-                                            round(0x40 * (hauteur - y + dx * sin + dy * cos))])
-            bitmap = police._render_glyph(indice, drapeaux, mode)
-            tampon = bitmap.buffer
-            if not lisse:
-                tampon *= 0xFF
-            poser(tampon, bitmap.left, int(hauteur) - bitmap.top + tampon.shape[0], 0, gc)
+                connue = matrices[(pente, etirement)] = matrice, tuple(matrice.ravel().tolist())
+            matrice, cle_matrice = connue
+            # Position du glyphe en 1/64 de pixel (le y de FreeType va vers le haut) : pixel entier et fraction.
+            px, fx = divmod(round(0x40 * (x + dx * cos - dy * sin)), 0x40)
+            py, fy = divmod(round(0x40 * (hauteur - y + dx * sin + dy * cos)), 0x40)
+            cle = (police.fname, police.postscript_name, taille, indice, cle_matrice, fx, fy, reglage)
+            image = images.get(cle)
+            if image is None:
+                if tailles.get(id(police)) != taille:
+                    police.set_size(taille, self.dpi)
+                    tailles[id(police)] = taille
+                police._set_transform(matrice, [fx, fy])
+                bitmap = police._render_glyph(indice, drapeaux, mode)
+                tampon = bitmap.buffer
+                if not lisse:
+                    tampon *= 0xFF
+                image = tampon.copy(), bitmap.left, bitmap.top
+                MEMOIRE_TEXTES.garder("images", cle, image)
+            tampon, gauche, haut = image
+            poser(tampon, gauche + px, int(hauteur) - (haut + py) + tampon.shape[0], 0, gc)
         if boxes:  # les filets (traits de fraction d'une formule) : le code de matplotlib, tel quel
             super()._draw_text_glyphs_and_boxes(gc, x, y, angle, (), boxes)
 
