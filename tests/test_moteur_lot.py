@@ -230,3 +230,46 @@ def test_modules_du_rapport_precharges() -> None:
     manquants = sorted(m for m in modules if m not in travailleur.MODULES_PRECHARGES
                        and not any(p.startswith(m + ".") for p in travailleur.MODULES_PRECHARGES))
     assert not manquants, f"à ajouter à MODULES_PRECHARGES : {manquants}"
+
+
+def test_textes_appris_par_l_enfant_repris_par_le_processus_de_travail(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from clusterlib.graphiques import _rendu_agg
+
+    memoire = _rendu_agg.MemoireTextes()
+    monkeypatch.setattr(_rendu_agg, "MEMOIRE_TEXTES", memoire)
+    memoire.garder("mesures", ("déjà là",), (1.0, 2.0, 0.5))
+    memoire.marquer()  # ce que le processus de travail savait avant le fork
+    memoire.garder("mesures", ("appris",), (3.0, 2.0, 0.5))
+    travailleur._transmettre_textes(str(tmp_path))  # dans l'enfant
+    fichier = travailleur._fichier_textes(str(tmp_path), os.getpid())
+    assert fichier.exists() and not list(tmp_path.glob("*.partiel"))
+    memoire.vider()
+    travailleur._reprendre_textes(str(tmp_path), os.getpid(), 0)  # dans le processus de travail
+    assert memoire.mesures == {("appris",): (3.0, 2.0, 0.5)}  # seul ce qui a été appris depuis le fork
+    assert not fichier.exists()
+
+
+@pytest.mark.parametrize("contenu, code", [(b"\x80\x05pas un pickle", 0), (b"", 0), (None, 1)])
+def test_textes_d_un_enfant_rate_ou_illisibles_ignores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      contenu: bytes | None, code: int) -> None:
+    """Fichier tronqué ou corrompu, enfant qui a échoué : rien n'est repris, le fichier est effacé."""
+    import pickle
+
+    from clusterlib.graphiques import _rendu_agg
+
+    memoire = _rendu_agg.MemoireTextes()
+    monkeypatch.setattr(_rendu_agg, "MEMOIRE_TEXTES", memoire)
+    fichier = travailleur._fichier_textes(str(tmp_path), 4242)
+    fichier.write_bytes(contenu if contenu is not None else pickle.dumps({"mesures": {("x",): (1.0, 1.0, 0.0)}}))
+    travailleur._reprendre_textes(str(tmp_path), 4242, code)
+    assert len(memoire) == 0 and not fichier.exists()
+
+
+def test_processus_de_travail_ne_laisse_pas_son_dossier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    temporaire = tmp_path / "tmp"
+    temporaire.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporaire))
+    resultats = rapports.executer_lot([ECHANTILLONS[0]], tmp_path / "r", moteur="clusterlib", formats=("ipynb",))
+    assert [r.etat for r in resultats] == ["fait"], [r.messages for r in resultats]
+    assert not list(temporaire.iterdir())
