@@ -106,12 +106,15 @@ def lot_divers(dossier: Path, n: int) -> list[Path]:
     return generer(dossier, n, 3)
 
 
-def taux_memoire_textes(chemins: list[Path]) -> float:
+def taux_memoire_textes(chemins: list[Path]) -> tuple[float, int, float]:
     """Part des textes des figures déjà mis en forme par les rapports précédents, du deuxième cluster au dernier.
 
     Les neuf figures de chaque cluster sont dessinées l'une après l'autre, dans ce processus,
     mémoire des textes vide au départ, comme les rapports successifs d'un processus de travail.
+    Renvoie aussi le nombre d'entrées de la mémoire à la fin et sa taille une fois sérialisée (Mio).
     """
+    import pickle
+
     import matplotlib.pyplot as plt
 
     from clusterlib.graphiques import _rendu_agg, rendu_recadre
@@ -128,9 +131,17 @@ def taux_memoire_textes(chemins: list[Path]) -> float:
                 plt.close(figure)
             if rang:
                 trouves, calcules = trouves + memoire.trouves, calcules + memoire.calcules
+        tables = {nom: getattr(memoire, nom) for nom in memoire.TABLES}
+        taille = len(pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)) / 2**20
     finally:
         _rendu_agg.MEMOIRE_TEXTES = ancienne
-    return trouves / max(trouves + calcules, 1)
+    return trouves / max(trouves + calcules, 1), len(memoire), taille
+
+
+def _plafond_memoire() -> int:
+    from clusterlib.graphiques._rendu_agg import MemoireTextes
+
+    return MemoireTextes.TAILLE_MAX
 
 
 def fabriques_figures(chemin: Path | None = None) -> dict[str, Callable[[], Any]]:
@@ -261,9 +272,11 @@ def main() -> int:
             print(f"    clusterlib / papermill (clusters différents) : "
                   f"{temps['divers', 'clusterlib'] / temps['divers', 'papermill']:4.2f}"
                   f"   [processeur : {CPU['c_divers_clusterlib'] / CPU['c_divers_papermill']:4.2f}]")
-        taux_divers, taux_copies = taux_memoire_textes(divers[:6]), taux_memoire_textes(chemins[:3])
+        (taux_divers, entrees, taille), (taux_copies, _, _) = (taux_memoire_textes(divers[:6]),
+                                                              taux_memoire_textes(chemins[:3]))
         print(f"    textes des figures repris de la mémoire : {taux_divers:.0%} (clusters différents), "
-              f"{taux_copies:.0%} (copies de riz-glazoue)")
+              f"{taux_copies:.0%} (copies de riz-glazoue) ; après 6 clusters différents : {entrees} entrées, "
+              f"{taille:.1f} Mio sérialisées (plafond : {_plafond_memoire()} entrées)")
 
         if not arguments.sans_banque:
             from clusterlib.banque.stockage import ajouter, ouvrir
