@@ -12,13 +12,14 @@ penchés ou mathématiques).
 Les textes eux-mêmes sont mis en forme une fois par processus. Mesurer un texte (pour la mise
 en page) et le décomposer en glyphes placés (pour le dessin) demandent chacun une mise en forme
 complète par FreeType et HarfBuzz : environ 0,4 ms par texte, refaite à chaque figure pour les
-mêmes graduations, légendes et noms d'indicateurs. Ces deux résultats ne dépendent que du
-texte, des fichiers de police, de la taille, de la résolution et des réglages de crénage et
-de hinting : :data:`MEMOIRE_TEXTES` les garde sous cette clé, pour toutes les figures du
+mêmes graduations, légendes et noms d'indicateurs ; chaque glyphe est ensuite rasterisé.
+Ces résultats ne dépendent que du texte (ou du glyphe et de sa position dans le pixel), des
+fichiers de police, de la taille, de la résolution et des réglages de crénage, de hinting et
+de lissage : :data:`MEMOIRE_TEXTES` les garde sous cette clé, pour toutes les figures du
 processus. Les processus de travail du moteur de lot la font passer d'un rapport au suivant
 (:func:`MemoireTextes.ajouts` dans l'enfant, :func:`MemoireTextes.reprendre` dans le
-processus de travail). Les pixels restent ceux de matplotlib : un test compare une figure
-dessinée mémoire vide et mémoire pleine.
+processus de travail). Les pixels restent ceux de matplotlib : un test compare des figures
+dessinées mémoire vide, mémoire pleine et mémoire transmise.
 
 Avec une autre version de matplotlib, dont ce moteur interne aurait changé, rien n'est
 remplacé : :func:`preparer_canevas` ne fait rien et le rendu reste celui de matplotlib.
