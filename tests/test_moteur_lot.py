@@ -267,9 +267,21 @@ def test_textes_d_un_enfant_rate_ou_illisibles_ignores(tmp_path: Path, monkeypat
 
 
 def test_processus_de_travail_ne_laisse_pas_son_dossier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
     temporaire = tmp_path / "tmp"
     temporaire.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temporaire))
+    monkeypatch.setenv("TMPDIR", str(temporaire))  # le processus de travail
+    monkeypatch.setattr(tempfile, "tempdir", str(temporaire))  # la réserve, dans ce processus
+    crees: list[str] = []
+    creer = tempfile.mkdtemp
+
+    def noter(*args: object, **kwargs: object) -> str:
+        crees.append(creer(*args, **kwargs))  # type: ignore[arg-type]
+        return crees[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", noter)
     resultats = rapports.executer_lot([ECHANTILLONS[0]], tmp_path / "r", moteur="clusterlib", formats=("ipynb",))
     assert [r.etat for r in resultats] == ["fait"], [r.messages for r in resultats]
+    assert any(Path(c).name.startswith(reserve.PREFIXE_DOSSIER) for c in crees)
     assert not list(temporaire.iterdir())

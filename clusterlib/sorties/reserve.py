@@ -14,17 +14,21 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MARGE_ARRET_FORCE", "Atelier"]
+__all__ = ["MARGE_ARRET_FORCE", "PREFIXE_DOSSIER", "Atelier"]
 
+# Préfixe du dossier privé de chaque processus de travail (dans le dossier temporaire du système).
+PREFIXE_DOSSIER = "clusterlib-travailleur-"
 # Délai laissé à l'alarme d'une cellule avant que le processus de travail ne tue l'enfant.
 MARGE_ARRET_FORCE = 15.0
 
@@ -33,9 +37,12 @@ class _Travailleur:
     """Un processus de travail et le rapport qu'il produit en ce moment."""
 
     def __init__(self, env: dict[str, str]) -> None:
+        # Dossier privé du processus de travail (voir clusterlib.sorties.travailleur.travailler) : créé et
+        # effacé ici, pour qu'il disparaisse même si le processus de travail est tué.
+        self.dossier = tempfile.mkdtemp(prefix=PREFIXE_DOSSIER)
         self.processus = subprocess.Popen(
-            [sys.executable, "-m", "clusterlib.sorties.travailleur"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8", bufsize=1)
+            [sys.executable, "-m", "clusterlib.sorties.travailleur", self.dossier], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8", bufsize=1)
         self.pret = False
         self.enfant: int | None = None
         self.arrete = False
@@ -94,6 +101,7 @@ class _Travailleur:
             self.processus.wait()
         if self.processus.stdout:
             self.processus.stdout.close()
+        shutil.rmtree(self.dossier, ignore_errors=True)
 
 
 class Atelier:

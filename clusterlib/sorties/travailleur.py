@@ -206,8 +206,13 @@ def _attendre_enfant(pid: int, battement: int, delai: float, marge: float, journ
             os.close(battement)
 
 
-def travailler() -> None:
-    """Boucle du processus de travail : une demande JSON par ligne sur l'entrée, une réponse par ligne."""
+def travailler(dossier: str | None = None) -> None:
+    """Boucle du processus de travail : une demande JSON par ligne sur l'entrée, une réponse par ligne.
+
+    ``dossier`` : dossier privé (0700) où les enfants déposent ce qu'ils ont appris des textes ;
+    la réserve le crée et l'efface, même si ce processus est tué. Sans lui, le processus crée le
+    sien et l'efface en s'arrêtant.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C : c'est le lot qui décide et tue l'enfant
     canal = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)  # un print égaré n'abîme pas le protocole
@@ -216,7 +221,11 @@ def travailler() -> None:
     from clusterlib.graphiques._rendu_agg import MEMOIRE_TEXTES
 
     gc.collect()
-    dossier = tempfile.mkdtemp(prefix="clusterlib-travailleur-")  # 0700 : à ce processus seul
+    a_effacer = dossier is None
+    if dossier is None:
+        from clusterlib.sorties.reserve import PREFIXE_DOSSIER
+
+        dossier = tempfile.mkdtemp(prefix=PREFIXE_DOSSIER)  # 0700 : à ce processus seul
     canal.write(json.dumps({"pret": os.getpid()}) + "\n")
     entree = sys.stdin.fileno()
     lecteur = os.fdopen(os.dup(entree), "r", encoding="utf-8")
@@ -240,8 +249,9 @@ def travailler() -> None:
             _reprendre_textes(dossier, pid, code)
             canal.write(json.dumps({"fin": code}) + "\n")
     finally:
-        shutil.rmtree(dossier, ignore_errors=True)
+        if a_effacer:
+            shutil.rmtree(dossier, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    travailler()
+    travailler(sys.argv[1] if len(sys.argv) > 1 else None)
