@@ -285,3 +285,17 @@ def test_processus_de_travail_ne_laisse_pas_son_dossier(tmp_path: Path, monkeypa
     assert [r.etat for r in resultats] == ["fait"], [r.messages for r in resultats]
     assert any(Path(c).name.startswith(reserve.PREFIXE_DOSSIER) for c in crees)
     assert not list(temporaire.iterdir())
+
+
+def test_dossiers_d_une_reserve_tuee_effaces_au_passage_suivant(tmp_path: Path) -> None:
+    """Après un ``kill -9``, le dossier privé d'un processus de travail reste : la réserve suivante l'efface."""
+    mort = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphelin = tmp_path / f"{reserve.PREFIXE_DOSSIER}{mort.stdout.strip()}-abc"
+    orphelin.mkdir()
+    (orphelin / "textes-1.pickle").write_bytes(b"x")
+    vivant = tmp_path / f"{reserve.PREFIXE_DOSSIER}{os.getpid()}-def"
+    vivant.mkdir()
+    etranger = tmp_path / "autre-dossier-123-x"
+    etranger.mkdir()
+    assert reserve.nettoyer_dossiers_orphelins(str(tmp_path)) == [orphelin]
+    assert not orphelin.exists() and vivant.exists() and etranger.exists()

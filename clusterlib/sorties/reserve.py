@@ -25,7 +25,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MARGE_ARRET_FORCE", "PREFIXE_DOSSIER", "Atelier"]
+__all__ = ["MARGE_ARRET_FORCE", "PREFIXE_DOSSIER", "Atelier", "nettoyer_dossiers_orphelins"]
 
 # Préfixe du dossier privé de chaque processus de travail (dans le dossier temporaire du système).
 PREFIXE_DOSSIER = "clusterlib-travailleur-"
@@ -39,7 +39,7 @@ class _Travailleur:
     def __init__(self, env: dict[str, str]) -> None:
         # Dossier privé du processus de travail (voir clusterlib.sorties.travailleur.travailler) : créé et
         # effacé ici, pour qu'il disparaisse même si le processus de travail est tué.
-        self.dossier = tempfile.mkdtemp(prefix=PREFIXE_DOSSIER)
+        self.dossier = tempfile.mkdtemp(prefix=f"{PREFIXE_DOSSIER}{os.getpid()}-")
         self.processus = subprocess.Popen(
             [sys.executable, "-m", "clusterlib.sorties.travailleur", self.dossier], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8", bufsize=1)
@@ -104,6 +104,36 @@ class _Travailleur:
         shutil.rmtree(self.dossier, ignore_errors=True)
 
 
+def _vivant(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # processus d'un autre utilisateur
+        return True
+    return True
+
+
+def nettoyer_dossiers_orphelins(racine: str | None = None) -> list[Path]:
+    """Efface les dossiers privés laissés par une réserve tuée (``kill -9``) ; renvoie ceux effacés.
+
+    Le nom d'un dossier porte le numéro du processus qui l'a créé : seuls ceux de cet utilisateur
+    dont le processus n'existe plus sont effacés (un numéro repris par un autre processus ne fait
+    que garder le dossier jusqu'au prochain passage).
+    """
+    effaces = []
+    for dossier in Path(racine or tempfile.gettempdir()).glob(f"{PREFIXE_DOSSIER}*-*"):
+        numero = dossier.name[len(PREFIXE_DOSSIER):].split("-", 1)[0]
+        try:
+            a_nous = dossier.is_dir() and not dossier.is_symlink() and dossier.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if a_nous and numero.isdigit() and not _vivant(int(numero)):
+            shutil.rmtree(dossier, ignore_errors=True)
+            effaces.append(dossier)
+    return effaces
+
+
 class Atelier:
     """Réserve de ``travaux`` processus de travail, démarrés dès la création (leurs imports se font
     pendant que le lot valide les premiers clusters).
@@ -115,6 +145,7 @@ class Atelier:
         import queue
 
         self._env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1", **(env or {})}
+        nettoyer_dossiers_orphelins()
         self._libres: queue.SimpleQueue[_Travailleur] = queue.SimpleQueue()
         self._tous: list[_Travailleur] = []
         for _ in range(max(1, travaux)):
