@@ -206,11 +206,8 @@ class RenduAgg(RendererAgg):
             premiere.clear()
             premiere.set_size(prop.get_size_in_points(), self.dpi)
             elements = premiere._layout(s, flags=get_hinting_flag(), features=variantes, language=langue)
-            if any(element.ft_object is not premiere for element in elements):  # police de repli
-                taille = prop.get_size_in_points()
-                self._draw_text_glyphs_and_boxes(
-                    gc, x, y, angle, [(e.ft_object, taille, e.glyph_index, 0, 1, e.x, e.y) for e in elements], [])
-                return None
+            if any(element.ft_object is not premiere for element in elements):  # police de repli : rare
+                return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
             places = tuple((e.glyph_index, e.x, e.y) for e in elements)
             MEMOIRE_TEXTES.garder("glyphes", cle, places)
         else:

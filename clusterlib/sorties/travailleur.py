@@ -26,10 +26,8 @@ import json
 import os
 import pickle
 import select
-import shutil
 import signal
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -206,12 +204,11 @@ def _attendre_enfant(pid: int, battement: int, delai: float, marge: float, journ
             os.close(battement)
 
 
-def travailler(dossier: str | None = None) -> None:
+def travailler(dossier: str) -> None:
     """Boucle du processus de travail : une demande JSON par ligne sur l'entrée, une réponse par ligne.
 
     ``dossier`` : dossier privé (0700) où les enfants déposent ce qu'ils ont appris des textes ;
-    la réserve le crée et l'efface, même si ce processus est tué. Sans lui, le processus crée le
-    sien et l'efface en s'arrêtant.
+    la réserve (:mod:`clusterlib.sorties.reserve`) le crée et l'efface, même si ce processus est tué.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C : c'est le lot qui décide et tue l'enfant
     canal = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
@@ -221,37 +218,28 @@ def travailler(dossier: str | None = None) -> None:
     from clusterlib.graphiques._rendu_agg import MEMOIRE_TEXTES
 
     gc.collect()
-    a_effacer = dossier is None
-    if dossier is None:
-        from clusterlib.sorties.reserve import PREFIXE_DOSSIER
-
-        dossier = tempfile.mkdtemp(prefix=PREFIXE_DOSSIER)  # 0700 : à ce processus seul
     canal.write(json.dumps({"pret": os.getpid()}) + "\n")
     entree = sys.stdin.fileno()
     lecteur = os.fdopen(os.dup(entree), "r", encoding="utf-8")
-    try:
-        for ligne in lecteur:
-            if not ligne.strip():
-                continue
-            demande = json.loads(ligne)
-            lecture, ecriture = os.pipe()
-            MEMOIRE_TEXTES.marquer()
-            gc.freeze()  # ce qui existe avant le fork n'est plus parcouru (ni recopié) par le ramasse-miettes
-            pid = os.fork()
-            if pid == 0:
-                os.close(lecture)
-                canal.close()
-                _enfant(demande, ecriture, dossier)
-            os.close(ecriture)
-            canal.write(json.dumps({"pid": pid}) + "\n")
-            code = _attendre_enfant(pid, lecture, float(demande["delai"]), float(demande["marge"]),
-                                    demande["journal"], entree)
-            _reprendre_textes(dossier, pid, code)
-            canal.write(json.dumps({"fin": code}) + "\n")
-    finally:
-        if a_effacer:
-            shutil.rmtree(dossier, ignore_errors=True)
+    for ligne in lecteur:
+        if not ligne.strip():
+            continue
+        demande = json.loads(ligne)
+        lecture, ecriture = os.pipe()
+        MEMOIRE_TEXTES.marquer()
+        gc.freeze()  # ce qui existe avant le fork n'est plus parcouru (ni recopié) par le ramasse-miettes
+        pid = os.fork()
+        if pid == 0:
+            os.close(lecture)
+            canal.close()
+            _enfant(demande, ecriture, dossier)
+        os.close(ecriture)
+        canal.write(json.dumps({"pid": pid}) + "\n")
+        code = _attendre_enfant(pid, lecture, float(demande["delai"]), float(demande["marge"]), demande["journal"],
+                                entree)
+        _reprendre_textes(dossier, pid, code)
+        canal.write(json.dumps({"fin": code}) + "\n")
 
 
 if __name__ == "__main__":
-    travailler(sys.argv[1] if len(sys.argv) > 1 else None)
+    travailler(sys.argv[1])
